@@ -1,0 +1,62 @@
+package io.goloom;
+
+import java.time.Duration;
+
+/**
+ * A goroutine: a virtual thread whose continuation is scheduled by a {@link GoRuntime}.
+ *
+ * <pre>{@code
+ * GoHandle h = rt.go("worker-1", () -> handle(request));
+ * h.join();                      // waits like Thread.join
+ * System.out.println(h.id() + " ran on P" + h.lastP());
+ * }</pre>
+ *
+ * <p>Every accessor may be called from any thread. Values other than {@link #id()},
+ * {@link #name()} and {@link #thread()} are read without stopping the goroutine and may be
+ * stale (see {@link GoroutineState}).
+ */
+public interface GoHandle {
+
+    /** The goroutine id: unique within its runtime, assigned in creation order from 1. */
+    long id();
+
+    /** The goroutine's name (its thread's name); empty when it was given none. */
+    String name();
+
+    /** The virtual thread that is this goroutine ({@code thread().isVirtual()} is true). */
+    Thread thread();
+
+    /** Where the goroutine is now (may be stale by the time it is read). */
+    GoroutineState state();
+
+    /** The id of the P it last ran on, or -1 if it has not run yet. */
+    int lastP();
+
+    /** {@link System#nanoTime()} when it was created. */
+    long createdNanos();
+
+    /** {@link System#nanoTime()} when it was last made runnable, 0 if never. */
+    long readiedNanos();
+
+    /** {@link System#nanoTime()} when it last started running on a carrier, 0 if never. */
+    long startedNanos();
+
+    /** True once the goroutine's task has returned or thrown (its thread has terminated). */
+    default boolean isDone() {
+        return thread().getState() == Thread.State.TERMINATED;
+    }
+
+    /** Waits for the goroutine to finish, like {@link Thread#join()}. */
+    default void join() throws InterruptedException {
+        thread().join();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the goroutine to finish.
+     *
+     * @return true if it finished within the timeout
+     */
+    default boolean join(Duration timeout) throws InterruptedException {
+        return thread().join(timeout);
+    }
+}

@@ -1,0 +1,298 @@
+package io.goloom;
+
+import io.goloom.sched.Scheduler;
+import io.goloom.sched.VirtualThreads;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * A goroutine runtime: Go's G-M-P scheduler driving JDK virtual threads.
+ *
+ * <p>Every goroutine is a real {@link Thread} ({@code isVirtual() == true}); goloom decides on
+ * which carrier and when its continuation runs: {@code procs} processors (Ps) with a local run
+ * queue each, a {@code runnext} slot for message-passing locality, a global queue, work
+ * stealing, and carrier threads (Ms) that spin briefly and park when there is nothing to do.
+ * Blocking Java code inside a goroutine ({@code Thread.sleep}, locks, queues, sockets,
+ * {@code synchronized}/{@code Object.wait}) parks the goroutine and frees its carrier.
+ *
+ * <pre>{@code
+ * try (GoRuntime rt = GoRuntime.builder().procs(4).build()) {
+ *     GoHandle h = rt.go("worker-1", () -> System.out.println("hello from " + Go.current().id()));
+ *     h.join();
+ *     try (ExecutorService ex = Executors.newThreadPerTaskExecutor(rt.threadFactory())) {
+ *         ex.submit(() -> handle(request));       // drop-in for Jetty, Spring, ...
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Requires JDK 25 or later and the JVM flag {@value VirtualThreads#REQUIRED_FLAG}; without
+ * it {@link Builder#build()} throws an exception naming the flag. Several runtimes may live in
+ * one JVM; each has its own Ps and Ms.
+ *
+ * <p><b>Closing.</b> {@link #close()} stops accepting new goroutines, waits up to the
+ * configured shutdown timeout for the live ones to finish, and reports those still alive (id,
+ * name, state, stack) to the diagnostics stream. It never drops one silently: a goroutine
+ * still alive after close keeps working, slowly, on a single fallback carrier thread that
+ * exists only while such goroutines run. Closing twice is harmless.
+ */
+public final class GoRuntime implements AutoCloseable {
+
+    private final Scheduler sched;
+
+    private GoRuntime(Builder b) {
+        this.sched = new Scheduler(this, b.name, b.procs, b.runQueueCapacity, b.maxThreads,
+                b.shutdownTimeout, b.uncaughtExceptionHandler, b.diagnostics);
+    }
+
+    /** A builder with the defaults described on each of its setters. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts a goroutine running {@code task}. Called from a goroutine of this runtime, the new
+     * goroutine goes to the {@code runnext} slot of the caller's P (Go's {@code newproc});
+     * from any other thread it goes to the global queue.
+     *
+     * @throws RejectedExecutionException if the runtime is closed
+     */
+    public GoHandle go(Runnable task) {
+        return go("", task);
+    }
+
+    /**
+     * Starts a goroutine named {@code name} (its thread's name) running {@code task}.
+     *
+     * @throws RejectedExecutionException if the runtime is closed
+     */
+    public GoHandle go(String name, Runnable task) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        return sched.go(name, task);
+    }
+
+    /**
+     * A {@link ThreadFactory} whose threads are goroutines of this runtime (unstarted virtual
+     * threads), for {@code Executors.newThreadPerTaskExecutor} and any framework that takes a
+     * factory. Starting one of its threads after {@link #close()} throws
+     * {@link RejectedExecutionException}.
+     */
+    public ThreadFactory threadFactory() {
+        return sched.threadFactory();
+    }
+
+    /** The number of Ps (Go's GOMAXPROCS). */
+    public int procs() {
+        return sched.procs();
+    }
+
+    /** The runtime's name, the prefix of its carrier threads' names. */
+    public String name() {
+        return sched.name();
+    }
+
+    /** Goroutines started and not yet finished (Go's {@code runtime.NumGoroutine}). */
+    public int goroutines() {
+        return sched.liveGoroutines();
+    }
+
+    /** Snapshots of the live goroutines, in no particular order. */
+    public List<GoHandle> allGoroutines() {
+        return sched.allGoroutines();
+    }
+
+    /** Carrier threads (Ms) that exist now, idle ones included. */
+    public int threads() {
+        return sched.threads();
+    }
+
+    /** Counters of every P, read without stopping them. */
+    public List<ProcStats> procStats() {
+        return sched.procStats();
+    }
+
+    /** Goroutines in the global run queue now. */
+    public int globalQueueLength() {
+        return sched.globalQueueLength();
+    }
+
+    /** True once {@link #close()} has begun. */
+    public boolean isClosed() {
+        return sched.isClosing();
+    }
+
+    /**
+     * Closes with the configured {@link Builder#shutdownTimeout(Duration) shutdown timeout}.
+     * See {@link #shutdown(Duration)}.
+     */
+    @Override
+    public void close() {
+        shutdown(sched.shutdownTimeout());
+    }
+
+    /**
+     * Stops accepting new goroutines, waits up to {@code timeout} for the live ones to finish,
+     * then stops the carriers. Goroutines still alive are reported to the diagnostics stream
+     * and returned; any of them that later becomes runnable runs on a fallback carrier thread
+     * instead of being lost. Returns at once (with an empty list) when already closed.
+     *
+     * @return the goroutines still alive when the wait ended
+     */
+    public List<GoHandle> shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
+        }
+        return sched.shutdown(timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "GoRuntime[" + sched.name() + ", procs=" + procs() + ", goroutines=" + goroutines()
+                + ", threads=" + threads() + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /**
+     * Configuration of a {@link GoRuntime}. Every setter validates its argument and throws
+     * {@link IllegalArgumentException} naming the bad value and the accepted range.
+     *
+     * <pre>{@code
+     * GoRuntime rt = GoRuntime.builder()
+     *         .name("rpc")                 // carriers are named rpc-m-0, rpc-m-1, ...
+     *         .procs(4)
+     *         .runQueueCapacity(256)
+     *         .shutdownTimeout(Duration.ofSeconds(5))
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        /** Upper bound of {@link #procs(int)}: Go allows 1024 Ps before warning; we allow more. */
+        public static final int MAX_PROCS = 4096;
+        /** Bounds of {@link #runQueueCapacity(int)}. */
+        public static final int MIN_RUN_QUEUE_CAPACITY = 2, MAX_RUN_QUEUE_CAPACITY = 65536;
+        /** Upper bound of {@link #maxThreads(int)}. */
+        public static final int MAX_THREADS_LIMIT = 1_000_000;
+
+        private String name = "goloom";
+        private int procs = Runtime.getRuntime().availableProcessors();
+        private int runQueueCapacity = 256;
+        private int maxThreads = 10_000;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+        private PrintStream diagnostics = System.err;
+
+        private Builder() {
+        }
+
+        /**
+         * The runtime's name: its carrier threads are named {@code <name>-m-<n>}. Default
+         * {@code "goloom"}. Must be 1 to 64 characters.
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isEmpty() || name.length() > 64) {
+                throw new IllegalArgumentException(
+                        "name must be 1 to 64 characters long, was \"" + name + "\" (" + name.length() + ")");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The number of Ps (Go's GOMAXPROCS): how many goroutines run at once. Default: the
+         * number of available processors. Accepted: 1 to {@value #MAX_PROCS}.
+         */
+        public Builder procs(int procs) {
+            if (procs < 1 || procs > MAX_PROCS) {
+                throw new IllegalArgumentException(
+                        "procs must be in [1, " + MAX_PROCS + "], was " + procs);
+            }
+            this.procs = procs;
+            return this;
+        }
+
+        /**
+         * Slots in each P's local run queue; when full, half of it moves to the global queue in
+         * one batch. Default 256 (Go's fixed size). Accepted: a power of two in
+         * [{@value #MIN_RUN_QUEUE_CAPACITY}, {@value #MAX_RUN_QUEUE_CAPACITY}].
+         */
+        public Builder runQueueCapacity(int capacity) {
+            if (capacity < MIN_RUN_QUEUE_CAPACITY || capacity > MAX_RUN_QUEUE_CAPACITY
+                    || Integer.bitCount(capacity) != 1) {
+                throw new IllegalArgumentException("runQueueCapacity must be a power of two in ["
+                        + MIN_RUN_QUEUE_CAPACITY + ", " + MAX_RUN_QUEUE_CAPACITY + "], was " + capacity);
+            }
+            this.runQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * The most carrier threads (Ms) the runtime may create (Go's {@code SetMaxThreads},
+         * default 10,000). Accepted: {@code procs} to {@value #MAX_THREADS_LIMIT}; checked
+         * against {@code procs} in {@link #build()}.
+         */
+        public Builder maxThreads(int maxThreads) {
+            if (maxThreads < 1 || maxThreads > MAX_THREADS_LIMIT) {
+                throw new IllegalArgumentException(
+                        "maxThreads must be in [1, " + MAX_THREADS_LIMIT + "], was " + maxThreads);
+            }
+            this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /**
+         * How long {@link GoRuntime#close()} waits for live goroutines before reporting them.
+         * Default 10 s. Accepted: 0 to 1 hour.
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(
+                        "shutdownTimeout must be in [0s, 1h], was " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Receives exceptions that escape a goroutine's task. The default prints the goroutine
+         * id, name and stack trace to the diagnostics stream. An exception never kills a
+         * carrier thread.
+         */
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+            this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Where the runtime writes what it must not keep to itself: uncaught exceptions (with
+         * the default handler) and the goroutines still alive at close. Default
+         * {@code System.err}.
+         */
+        public Builder diagnostics(PrintStream out) {
+            this.diagnostics = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /**
+         * Builds and starts the runtime. Carrier threads are created on demand.
+         *
+         * @throws IllegalArgumentException if {@code maxThreads < procs}
+         * @throws IllegalStateException if the JDK is older than 25 or the JVM runs without
+         *         {@value VirtualThreads#REQUIRED_FLAG} (the message names the flag)
+         */
+        public GoRuntime build() {
+            if (maxThreads < procs) {
+                throw new IllegalArgumentException("maxThreads must be >= procs (" + procs
+                        + ") so every P can have a carrier, was " + maxThreads);
+            }
+            VirtualThreads.checkAvailable();
+            return new GoRuntime(this);
+        }
+    }
+}

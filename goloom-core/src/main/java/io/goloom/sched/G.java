@@ -1,0 +1,209 @@
+package io.goloom.sched;
+
+import io.goloom.GoHandle;
+import io.goloom.GoroutineState;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * A goroutine (Go's {@code g}): one virtual thread, and the {@link Executor} the JDK hands that
+ * thread's continuation to whenever it becomes runnable. Because every goroutine is its own
+ * scheduler, {@link #execute} knows which goroutine is ready without a lookup.
+ *
+ * <h2>Status</h2>
+ * {@code status} packs a state (low 3 bits) and a run generation (the rest), so that an M that
+ * finished running a goroutine cannot overwrite a newer state:
+ * <pre>
+ *   NEW      -> RUNNABLE          // first execute(): Thread.start()
+ *   WAITING  -> RUNNABLE          // execute(): unpark, timeout, I/O, monitor, yield
+ *   RUNNING  -> RUNNABLE          // execute() from the carrier after the continuation unmounted,
+ *                                 //   before its M looked (yield, park whose permit was there)
+ *   RUNNABLE -> RUNNING, gen+1    // an M takes it from a queue and mounts it
+ *   RUNNING  -> WAITING, same gen // its M, after the continuation returned, if nobody readied it
+ *   any      -> DEAD              // its M, once the thread has terminated (exactly once)
+ * </pre>
+ * The JDK calls {@code execute} only after the continuation has unmounted (it unparks a thread
+ * only once it is parked), so a goroutine is in at most one queue at a time. It may be queued,
+ * and even running on another M, before the M that ran it last has returned from
+ * {@code cont.run()}: that M's {@code RUNNING -> WAITING} CAS then fails on the generation.
+ *
+ * <h2>Foreign threads</h2>
+ * A virtual thread created with plain {@code Thread.ofVirtual()} inside a goroutine inherits
+ * that goroutine as its scheduler, so {@code execute} may receive a continuation that is not
+ * {@link #cont}, even long after this goroutine ended. Those go to
+ * {@link Scheduler#readyForeign}, which adopts the thread as a goroutine of its own.
+ */
+public final class G implements Executor, GoHandle {
+
+    static final int S_NEW = 0, S_RUNNABLE = 1, S_RUNNING = 2, S_WAITING = 3, S_DEAD = 4;
+    private static final int STATE_MASK = 0x7, GEN_ONE = 0x8;
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scheduler sched;
+    final long id;
+    final Thread thread;
+    /** The JDK's runContinuation of {@link #thread}: running it mounts the goroutine. */
+    final Runnable cont;
+    /** True when adopted from an inheriting virtual thread rather than created by goloom. */
+    final boolean foreign;
+    final long createdNanos;
+
+    /** State and run generation; CAS as in the table above. */
+    private volatile int status;
+
+    // Written by whoever readies / runs the goroutine, read by observers (stats, dumps).
+    // race: plain fields; a reader may see an older value, which only ages a diagnostic.
+    long readiedNanos;
+    long startedNanos;
+    int lastP = -1;
+
+    /** Set by {@code Go.yield()} just before {@code Thread.yield()}; read and cleared by execute on the same carrier. */
+    boolean yieldToGlobal;
+
+    /** Link in the global run queue. Guarded by the scheduler lock. */
+    G schedlink;
+    /** Links in the live-goroutine registry. Guarded by the registry stripe's lock. */
+    G allPrev, allNext;
+
+    /** A new goroutine: creates its (unstarted) virtual thread with this G as the scheduler. */
+    G(Scheduler sched, long id, String name, Runnable task) {
+        this.sched = sched;
+        this.id = id;
+        this.foreign = false;
+        this.createdNanos = System.nanoTime();
+        // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
+        this.thread = Scheduler.VT.newThread(this, name, task);
+        this.cont = Scheduler.VT.continuationOf(thread);
+    }
+
+    /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
+    G(Scheduler sched, long id, Runnable cont) {
+        this.sched = sched;
+        this.id = id;
+        this.foreign = true;
+        this.createdNanos = System.nanoTime();
+        this.cont = cont;
+        this.thread = Scheduler.VT.threadOf(cont);
+    }
+
+    /**
+     * Called by the JDK whenever the thread becomes runnable: from the thread that starts or
+     * unparks it (a goroutine pinned meanwhile, or any platform thread), from its own carrier
+     * right after it unmounted, or from a JDK timer, unblocker or poller thread. Never blocks.
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (task == cont) {
+            sched.ready(this);
+        } else {
+            sched.readyForeign(task);
+        }
+    }
+
+    // ---- status transitions (see the table in the class comment) ----
+
+    /**
+     * NEW/WAITING/RUNNING -> RUNNABLE; a DEAD goroutine stays DEAD.
+     *
+     * @return the state before the call
+     */
+    int markRunnable() {
+        for (;;) {
+            int s = status;
+            int state = s & STATE_MASK;
+            if (state == S_DEAD || STATUS.compareAndSet(this, s, (s & ~STATE_MASK) | S_RUNNABLE)) {
+                return state;
+            }
+        }
+    }
+
+    /** RUNNABLE -> RUNNING with a new generation. Called by the M that dequeued it. */
+    int markRunning() {
+        for (;;) {
+            int s = status;
+            int running = ((s & ~STATE_MASK) + GEN_ONE) | S_RUNNING;
+            if (STATUS.compareAndSet(this, s, running)) {
+                return running;
+            }
+        }
+    }
+
+    /** RUNNING -> WAITING unless somebody readied or re-ran it since {@code running} was set. */
+    void markWaiting(int running) {
+        STATUS.compareAndSet(this, running, (running & ~STATE_MASK) | S_WAITING);
+    }
+
+    /** any -> DEAD. @return true for the one caller that made the transition. */
+    boolean markDead() {
+        return ((int) STATUS.getAndSet(this, S_DEAD) & STATE_MASK) != S_DEAD;
+    }
+
+    int rawState() {
+        return status & STATE_MASK;
+    }
+
+    // ---- GoHandle ----
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return thread.getName();
+    }
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public GoroutineState state() {
+        return switch (rawState()) {
+            case S_NEW -> GoroutineState.NEW;
+            case S_RUNNABLE -> GoroutineState.RUNNABLE;
+            case S_RUNNING -> GoroutineState.RUNNING;
+            case S_WAITING -> GoroutineState.WAITING;
+            default -> GoroutineState.DEAD;
+        };
+    }
+
+    @Override
+    public int lastP() {
+        return lastP;
+    }
+
+    @Override
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    @Override
+    public long readiedNanos() {
+        return readiedNanos;
+    }
+
+    @Override
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    @Override
+    public String toString() {
+        String name = name();
+        return "goroutine " + id + (name.isEmpty() ? "" : " \"" + name + "\"") + " [" + state() + "]";
+    }
+}

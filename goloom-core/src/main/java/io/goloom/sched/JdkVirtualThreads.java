@@ -1,0 +1,145 @@
+package io.goloom.sched;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
+import java.util.concurrent.Executor;
+
+/**
+ * {@link VirtualThreads} on JDK 25, through package-private members of {@code java.lang}
+ * (verified against the JDK 25.0.3 sources; see {@code shared/reference/java-vt-custom-scheduler.md}):
+ * <ul>
+ *   <li>{@code VirtualThread(Executor scheduler, String name, int characteristics, Runnable task)}
+ *       the constructor the JDK's own {@code ThreadBuilders} uses;
+ *   <li>{@code VirtualThread.runContinuation}: the {@code Runnable} given to the scheduler;
+ *   <li>the single captured field of that {@code Runnable} (a bound method reference to
+ *       {@code VirtualThread::runContinuation}): its thread;
+ *   <li>{@code Thread.currentCarrierThread()}, an intrinsic.
+ * </ul>
+ * Handles are looked up once, into {@code static final} fields so the JIT inlines them. When a
+ * lookup fails the class still loads: {@link #PROBLEM} says what is wrong and
+ * {@link VirtualThreads#checkAvailable()} throws it before any runtime is built.
+ */
+final class JdkVirtualThreads implements VirtualThreads {
+
+    static final JdkVirtualThreads INSTANCE = new JdkVirtualThreads();
+
+    private static final MethodHandle NEW_THREAD;          // (Executor, String, int, Runnable) -> Thread
+    private static final MethodHandle RUN_CONTINUATION;    // (Thread) -> Runnable
+    private static final MethodHandle CONTINUATION_THREAD; // (Runnable) -> Thread
+    private static final MethodHandle CURRENT_CARRIER;     // () -> Thread
+
+    /** Null when goloom can run here, otherwise what is wrong and how to fix it. */
+    static final String PROBLEM;
+
+    static {
+        MethodHandle newThread = null, runCont = null, contThread = null, carrier = null;
+        String problem = null;
+        int feature = Runtime.version().feature();
+        if (feature < 25) {
+            problem = "goloom needs JDK 25 or later; this JVM is " + Runtime.version()
+                    + " (" + System.getProperty("java.home") + "). Install a JDK 25, e.g. Temurin 25.";
+        } else {
+            try {
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+                newThread = vtLookup.findConstructor(vt, MethodType.methodType(
+                                void.class, Executor.class, String.class, int.class, Runnable.class))
+                        .asType(MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+                runCont = vtLookup.findGetter(vt, "runContinuation", Runnable.class)
+                        .asType(MethodType.methodType(Runnable.class, Thread.class));
+                carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                        .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+                contThread = findContinuationThread(newThread, runCont);
+            } catch (IllegalAccessException | InaccessibleObjectException e) {
+                problem = "goloom needs the JVM flag " + REQUIRED_FLAG + " to give virtual threads its own"
+                        + " scheduler (JDK 25 has no public API for it). Add it to the java command line,"
+                        + " to Surefire's argLine, or to an executable JAR's manifest as"
+                        + " 'Add-Opens: java.base/java.lang'. (" + e.getMessage() + ")";
+            } catch (Throwable e) {
+                problem = "goloom cannot use this JDK's virtual-thread internals (" + Runtime.version()
+                        + "): " + e + ". goloom is built and tested against JDK 25.";
+            }
+        }
+        NEW_THREAD = newThread;
+        RUN_CONTINUATION = runCont;
+        CONTINUATION_THREAD = contThread;
+        CURRENT_CARRIER = carrier;
+        PROBLEM = problem;
+    }
+
+    private JdkVirtualThreads() {
+    }
+
+    /**
+     * Finds the getter of the thread captured by the {@code runContinuation} method reference,
+     * from a probe thread that is never started.
+     */
+    private static MethodHandle findContinuationThread(MethodHandle newThread, MethodHandle runCont)
+            throws Throwable {
+        Thread probe = (Thread) newThread.invokeExact((Executor) r -> { }, "goloom-probe", 0, (Runnable) () -> { });
+        Runnable cont = (Runnable) runCont.invokeExact(probe);
+        Class<?> contClass = cont.getClass();
+        for (Field f : contClass.getDeclaredFields()) {
+            if (Thread.class.isAssignableFrom(f.getType())) {
+                MethodHandle getter = MethodHandles.privateLookupIn(contClass, MethodHandles.lookup())
+                        .unreflectGetter(f)
+                        .asType(MethodType.methodType(Thread.class, Runnable.class));
+                if ((Thread) getter.invokeExact(cont) != probe) {
+                    break;
+                }
+                return getter;
+            }
+        }
+        throw new IllegalStateException("VirtualThread.runContinuation does not capture its thread in "
+                + contClass);
+    }
+
+    @Override
+    public Thread newThread(Executor scheduler, String name, Runnable task) {
+        try {
+            return (Thread) NEW_THREAD.invokeExact(scheduler, name, 0, task);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public Runnable continuationOf(Thread vthread) {
+        try {
+            return (Runnable) RUN_CONTINUATION.invokeExact(vthread);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public Thread threadOf(Runnable continuation) {
+        try {
+            return (Thread) CONTINUATION_THREAD.invokeExact(continuation);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public Thread currentCarrierThread() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException(e);
+    }
+}

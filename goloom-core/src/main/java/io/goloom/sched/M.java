@@ -1,0 +1,275 @@
+package io.goloom.sched;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A carrier thread (Go's {@code m}): a platform thread that, while it holds a P, runs the
+ * schedule loop and mounts goroutines' continuations. Ms are created on demand up to
+ * {@code maxThreads} and park on the idle list when there is nothing to do.
+ *
+ * <h2>The schedule loop</h2>
+ * <pre>
+ *   loop:
+ *     g = findRunnable()     // see below; parks this M when there is no work
+ *     if spinning: stop spinning, wakep()
+ *     run g: g.cont.run()    // returns when the goroutine parks, yields or ends
+ * </pre>
+ * {@link #findRunnable()} looks, in order: every 61st tick the global queue first; runnext and
+ * the local queue; the global queue (a batch); stealing (up to {@link #STEAL_TRIES} rounds over
+ * the other Ps in random order, half of a victim's queue, its runnext in the last round). Then
+ * it drops its P and parks, following the "Spinning Ms" protocol in {@link Scheduler}.
+ */
+final class M extends Thread {
+
+    /** Rounds over all Ps before a spinning M gives up (Go's {@code stealTries}). */
+    static final int STEAL_TRIES = 4;
+
+    /** Go looks at the global queue first every 61st tick: "a prime, to avoid patterns". */
+    static final int GLOBAL_QUEUE_TICK = 61;
+
+    final Scheduler sched;
+    final int mid;
+
+    // ---- owner-only (this thread) ----
+    /** The P this M holds, or null. Written by this thread only; read racily by observers. */
+    volatile P p;
+    /** True while this M is counted in {@code sched.nmspinning}. */
+    boolean spinning;
+    /** Set by runqget/findRunnable: the G came from runnext and inherits the time slice. */
+    boolean inheritTime;
+    /** The goroutine mounted now, or null. Written by this thread; read by goroutine code on it and by observers. */
+    volatile G curg;
+    private int rand;
+
+    // ---- handed over by other threads ----
+    /** A P handed to this M by startm before unparking it. Written by the waker, cleared by this M. */
+    volatile P nextp;
+    /** Link in the idle-M list. Guarded by the scheduler lock. */
+    M idleLink;
+
+    M(Scheduler sched, int mid, P p, boolean spinning) {
+        super(null, null, sched.name() + "-m-" + mid, 0, false);
+        this.sched = sched;
+        this.mid = mid;
+        this.nextp = p;
+        this.spinning = spinning;
+        this.rand = mid * 0x9E3779B9 | 1;
+        setDaemon(true);
+        setContextClassLoader(sched.contextClassLoader());
+    }
+
+    @Override
+    public void run() {
+        try {
+            P first = nextp;
+            nextp = null;
+            first.acquire(this);
+            p = first;
+            schedule();
+        } catch (Throwable t) {
+            sched.diagnostics().println("goloom: carrier " + getName() + " failed; this is a goloom bug");
+            t.printStackTrace(sched.diagnostics());
+        } finally {
+            sched.mexit(this);
+        }
+    }
+
+    /** The schedule loop. Returns when the runtime terminates. */
+    private void schedule() {
+        for (;;) {
+            G g = findRunnable();
+            if (g == null) {
+                return;
+            }
+            if (spinning) {
+                resetSpinning();
+            }
+            execute(g);
+        }
+    }
+
+    /** Mounts {@code g} until it parks, yields or ends. Holds a P. */
+    private void execute(G g) {
+        P pp = p;
+        if (!inheritTime) {
+            pp.schedtick++;
+        }
+        pp.count(P.C_RUNS);
+        int running = g.markRunning();
+        g.lastP = pp.id;
+        g.startedNanos = System.nanoTime();
+        curg = g;
+        try {
+            g.cont.run();
+        } catch (Throwable t) {
+            // The JDK's runContinuation does not throw for a task's exception (that goes to the
+            // thread's handler); anything here is a JDK or goloom failure. Keep the carrier.
+            sched.diagnostics().println("goloom: running " + g + " on " + getName() + " failed");
+            t.printStackTrace(sched.diagnostics());
+        }
+        curg = null;
+        if (!g.thread.isAlive()) {
+            sched.goexit(g);
+        } else {
+            g.markWaiting(running);
+        }
+    }
+
+    /** Stops spinning; the last spinning M to find work wakes another (Go's resetspinning). */
+    private void resetSpinning() {
+        spinning = false;
+        sched.nmspinning.decrementAndGet();
+        sched.wakep();
+    }
+
+    /**
+     * Finds a goroutine to run, parking this M (without its P) until there is one. Holds a P on
+     * return. Returns null when the runtime terminates.
+     */
+    private G findRunnable() {
+        final Scheduler s = sched;
+        top:
+        for (;;) {
+            if (s.terminated) {
+                return null;
+            }
+            final P pp = p;
+            G g;
+            // Fairness: otherwise two goroutines respawning each other could keep the local
+            // queue busy forever and the global queue would never be looked at.
+            if (pp.schedtick % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0) {
+                if ((g = s.globrunqget(pp, 1)) != null) {
+                    inheritTime = false;
+                    return g;
+                }
+            }
+            if ((g = pp.runqget(this)) != null) {
+                return g;
+            }
+            if (s.globalQueueLength() > 0 && (g = s.globrunqget(pp, 0)) != null) {
+                inheritTime = false;
+                return g;
+            }
+            // Limit spinning Ms to half the busy Ps: spinning burns CPU that running Gs could use.
+            if (spinning || 2 * s.nmspinning.get() < s.procs - s.npidle) {
+                if (!spinning) {
+                    spinning = true;
+                    s.nmspinning.incrementAndGet();
+                }
+                if ((g = stealWork(pp)) != null) {
+                    inheritTime = false;
+                    return g;
+                }
+            }
+
+            // Nothing found: give up the P. See "Spinning Ms" in Scheduler for why the checks
+            // below cannot miss work submitted meanwhile.
+            synchronized (s.lock) {
+                if (s.terminated) {
+                    return null;
+                }
+                if (s.globalQueueLength() > 0) {
+                    g = s.globrunqget(pp, 0);
+                    inheritTime = false;
+                    return g;
+                }
+                pp.release();
+                p = null;
+                s.pidleput(pp);
+            }
+            if (spinning) {
+                spinning = false;
+                s.nmspinning.decrementAndGet();   // full fence; then re-check every source
+                P np = s.checkForWorkAfterSpinning();
+                if (np != null) {
+                    np.acquire(this);
+                    p = np;
+                    spinning = true;
+                    s.nmspinning.incrementAndGet();
+                    continue top;
+                }
+            }
+            if (!stopm()) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Up to {@link #STEAL_TRIES} rounds over all other Ps in a random order; the last round may
+     * take a victim's runnext. Holds a P with an empty local queue.
+     */
+    private G stealWork(P pp) {
+        final Scheduler s = sched;
+        final P[] allp = s.allp;
+        final int n = allp.length;
+        if (n == 1) {
+            return null;
+        }
+        for (int round = 0; round < STEAL_TRIES; round++) {
+            boolean last = round == STEAL_TRIES - 1;
+            int r = nextRandom();
+            int pos = s.stealOrder.start(r);
+            int inc = s.stealOrder.increment(r);
+            for (int i = 0; i < n; i++, pos = (pos + inc) % n) {
+                P victim = allp[pos];
+                if (victim == pp || victim.isIdle()) {
+                    continue;
+                }
+                G g = pp.stealFrom(victim, last);
+                if (g != null) {
+                    return g;
+                }
+            }
+            if (s.terminated) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Parks this M on the idle list until startm hands it a P. Holds no P.
+     *
+     * @return true with a P acquired, false when the runtime terminated
+     */
+    private boolean stopm() {
+        if (!sched.mput(this)) {
+            return false;
+        }
+        for (;;) {
+            P np = nextp;
+            if (np != null) {
+                nextp = null;
+                np.acquire(this);
+                p = np;
+                return true;
+            }
+            if (sched.terminated) {
+                return false;
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /** Wakes this idle M with {@code np} (and the spinning flag). Caller took this M off the idle list. */
+    void handOff(P np, boolean spin) {
+        spinning = spin;    // race: written before the volatile nextp store, read by this M after reading nextp
+        nextp = np;
+        LockSupport.unpark(this);
+    }
+
+    private int nextRandom() {
+        int x = rand;   // xorshift32
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        rand = x;
+        return x;
+    }
+
+    /** The M the caller runs on, or null when the caller is not on a goloom carrier. */
+    static M current() {
+        return Scheduler.VT.currentCarrierThread() instanceof M m ? m : null;
+    }
+}

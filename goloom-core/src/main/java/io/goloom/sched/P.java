@@ -1,0 +1,249 @@
+package io.goloom.sched;
+
+import io.goloom.ProcStats;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A processor (Go's {@code p}): the right to run goroutines. There are exactly {@code procs}
+ * of them; an M must hold one to run a G. Each owns a local {@link RunQueue}, a
+ * {@code runnext} slot and its counters.
+ *
+ * <h2>Ownership</h2>
+ * <pre>
+ *   IDLE    -> RUNNING   // acquire(m): an M takes it from the idle list (CAS)
+ *   RUNNING -> IDLE      // release(): its M found no work, or is exiting
+ * </pre>
+ * Only the owning M pushes to the local queue or sets {@code runnext}; the CAS on
+ * {@code status} and the scheduler lock around the idle list order one owner's last push before
+ * the next owner's first. (The states SYSCALL and hand-off by sysmon come with issue #4; every
+ * push already goes through the owner, so that is where the ownership proof will sit.)
+ *
+ * <h2>runnext</h2>
+ * Set only by the owner (CAS, since thieves may clear it); taken by the owner, or by a thief in
+ * its last steal round once the goroutine has waited there for {@link #RUNNEXT_STEAL_AGE_NANOS}.
+ * A goroutine run from {@code runnext} inherits the time slice of the one before it (Go's
+ * {@code inheritTime}): it does not advance {@link #schedtick}. At most {@link #RUNNEXT_CAP}
+ * runs in a row come from {@code runnext}; then it is moved to the queue's tail so that a
+ * ping-pong pair cannot starve the queue.
+ */
+final class P {
+
+    static final int S_IDLE = 0, S_RUNNING = 1;
+
+    /**
+     * Consecutive runs from {@code runnext} before the queue gets a turn. Go has no count: its
+     * chain shares one 10 ms time slice, enforced by sysmon (issue #4); Tokio caps its LIFO slot
+     * at 3 polls ("picked out of thin air"). We take Tokio's value: it bounds the wait of the
+     * queue's head to 3 switches (~1 µs) while a ping-pong pair keeps its locality.
+     */
+    static final int RUNNEXT_CAP = 3;
+
+    /**
+     * How long a goroutine must have sat in a running P's {@code runnext} before a thief takes
+     * it. Go sleeps 3 µs before stealing runnext: "sync chan send/recv takes ~50ns ... 3us gives
+     * ~50x overshoot"; the owner is about to run it and stealing would only move it away.
+     */
+    static final long RUNNEXT_STEAL_AGE_NANOS = 3_000;
+
+    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, COUNTERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATUS = l.findVarHandle(P.class, "status", int.class);
+            RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
+            STEALS_OUT = l.findVarHandle(P.class, "stealsOut", long.class);
+            COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Counter slots: written by the owner only (setOpaque of its own plain read + 1), read by
+    // anyone with getOpaque, so a snapshot never sees a torn or out-of-thin-air value.
+    static final int C_RUNNEXT_HITS = 0, C_LOCAL_POPS = 1, C_GLOBAL_GRABS = 2, C_STEALS_IN = 3, C_RUNS = 4;
+    private static final int N_COUNTERS = 5;
+
+    final Scheduler sched;
+    final int id;
+    final RunQueue<G> runq;
+
+    /** IDLE or RUNNING; CAS. */
+    private volatile int status = S_IDLE;
+    /** The M that holds this P, null when idle. Written by that M; read racily by observers. */
+    volatile M m;
+    /** See the class comment. Set by the owner (CAS), cleared by the owner or a thief (CAS). */
+    private volatile G runnext;
+
+    // ---- owner-only state (Tokio's Core): touched only by the M holding this P ----
+    /** Non-inherited runs so far (Go's schedtick); drives the 1-in-61 global-queue check. */
+    int schedtick;
+    /** Runs in a row taken from runnext. */
+    int runnextStreak;
+    /** Scratch for overflow batches: half a queue plus the goroutine being queued; reused. */
+    final G[] overflowBatch;
+    private final long[] counters = new long[N_COUNTERS];
+
+    /** Goroutines others stole from this P. Added to by thieves (getAndAdd). */
+    private volatile long stealsOut;
+
+    /** Link in the scheduler's idle-P list. Guarded by the scheduler lock. */
+    P idleLink;
+
+    P(Scheduler sched, int id, int runQueueCapacity) {
+        this.sched = sched;
+        this.id = id;
+        this.runq = new RunQueue<>(runQueueCapacity);
+        this.overflowBatch = new G[runQueueCapacity / 2 + 1];
+    }
+
+    // ---- ownership ----
+
+    /** IDLE -> RUNNING for {@code m}. Caller took this P from the idle list (or was handed it). */
+    void acquire(M m) {
+        if (!STATUS.compareAndSet(this, S_IDLE, S_RUNNING)) {
+            throw new IllegalStateException("acquirep: P" + id + " is not idle (status " + status + ")");
+        }
+        this.m = m;
+    }
+
+    /** RUNNING -> IDLE. Owner only. */
+    void release() {
+        this.m = null;
+        if (!STATUS.compareAndSet(this, S_RUNNING, S_IDLE)) {
+            throw new IllegalStateException("releasep: P" + id + " is not running (status " + status + ")");
+        }
+    }
+
+    boolean isIdle() {
+        return status == S_IDLE;
+    }
+
+    // ---- runnext and the local queue ----
+
+    /**
+     * Puts {@code g} into {@code runnext}. Owner only.
+     *
+     * @return the goroutine it displaced (to be queued by the caller), or null
+     */
+    G putRunnext(G g) {
+        for (;;) {
+            G old = runnext;
+            if (RUNNEXT.compareAndSet(this, old, g)) {
+                return old;
+            }
+        }
+    }
+
+    /**
+     * The next goroutine this P should run, or null: {@code runnext} unless its streak is used
+     * up, then the head of the local queue. Owner only.
+     *
+     * @return the goroutine; {@link M#inheritTime} tells whether it came from runnext
+     */
+    G runqget(M m) {
+        G next = runnext;
+        if (next != null) {
+            if (runnextStreak < RUNNEXT_CAP) {
+                if (RUNNEXT.compareAndSet(this, next, null)) {
+                    runnextStreak++;
+                    count(C_RUNNEXT_HITS);
+                    m.inheritTime = true;
+                    return next;
+                }
+            } else if (RUNNEXT.compareAndSet(this, next, null)) {
+                runqputTail(next);    // streak used up: the queue's head goes first
+            }
+        }
+        G g = runq.poll();
+        if (g != null) {
+            runnextStreak = 0;
+            count(C_LOCAL_POPS);
+            m.inheritTime = false;
+        }
+        return g;
+    }
+
+    /**
+     * Appends {@code g} to the local queue, or moves half of the full queue plus {@code g} to
+     * the global queue in one batch (Go's {@code runqputslow}). Owner only.
+     */
+    void runqputTail(G g) {
+        while (!runq.offer(g)) {
+            int n = runq.takeHalf(overflowBatch);
+            if (n > 0) {
+                overflowBatch[n] = g;
+                sched.globrunqputBatch(overflowBatch, n + 1);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Steals from {@code victim} into this P's (empty) queue and returns one goroutine to run,
+     * or null. In the last round it may take the victim's {@code runnext}. Owner of this P only.
+     */
+    G stealFrom(P victim, boolean stealRunnext) {
+        G g = runq.stealHalf(victim.runq);
+        if (g != null) {
+            int n = runq.size() + 1;
+            STEALS_OUT.getAndAdd(victim, (long) n);
+            count(C_STEALS_IN, n);
+            return g;
+        }
+        if (stealRunnext) {
+            G next = victim.runnext;
+            if (next != null && System.nanoTime() - next.readiedNanos >= RUNNEXT_STEAL_AGE_NANOS
+                    && RUNNEXT.compareAndSet(victim, next, null)) {
+                STEALS_OUT.getAndAdd(victim, 1L);
+                count(C_STEALS_IN);
+                return next;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True only if this P has no runnable goroutine. Never reports empty while work is present
+     * (Go's {@code runqempty}: a displaced runnext is queued before runnext is replaced). Any
+     * thread.
+     */
+    boolean runqEmpty() {
+        return runq.isEmpty() && runnext == null && runq.isEmpty();
+    }
+
+    /** Hands every queued goroutine to {@code sink}. Owner only (shutdown). */
+    void drain(java.util.function.Consumer<G> sink) {
+        G next = putRunnext(null);
+        if (next != null) {
+            sink.accept(next);
+        }
+        runq.drain(sink);
+    }
+
+    // ---- counters ----
+
+    void count(int slot) {
+        COUNTERS.setOpaque(counters, slot, counters[slot] + 1);
+    }
+
+    void count(int slot, long n) {
+        COUNTERS.setOpaque(counters, slot, counters[slot] + n);
+    }
+
+    private long counter(int slot) {
+        return (long) COUNTERS.getOpaque(counters, slot);
+    }
+
+    ProcStats stats() {
+        return new ProcStats(id, counter(C_RUNNEXT_HITS), counter(C_LOCAL_POPS), counter(C_GLOBAL_GRABS),
+                counter(C_STEALS_IN), stealsOut, counter(C_RUNS), runq.size());
+    }
+
+    @Override
+    public String toString() {
+        return "P" + id + (isIdle() ? " idle" : " running") + " runq=" + runq.size();
+    }
+}

@@ -1,0 +1,708 @@
+package io.goloom.sched;
+
+import io.goloom.GoHandle;
+import io.goloom.GoRuntime;
+import io.goloom.ProcStats;
+
+import java.io.PrintStream;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The state one runtime's Ms share (Go's {@code schedt}) and the operations on it.
+ *
+ * <h2>Glossary</h2>
+ * <b>G</b>: a goroutine, a virtual thread ({@link G}). <b>M</b>: a carrier, a platform thread
+ * running the schedule loop ({@link M}). <b>P</b>: a processor, the right to run goroutines;
+ * {@code procs} of them, each with a local run queue ({@link P}). The design is Go's
+ * ({@code runtime/proc.go}, "Scalable Go Scheduler", Vyukov 2012); this comment explains the
+ * parts every other class relies on.
+ *
+ * <h2>Where a readied goroutine goes</h2>
+ * The JDK calls {@link G#execute} whenever a virtual thread becomes runnable, which calls
+ * {@link #ready}:
+ * <ul>
+ *   <li>from a goroutine running on an M of this runtime (unpark, {@code go}): into the
+ *       {@code runnext} slot of that M's P, displacing the previous occupant to the queue's tail
+ *       (Go's {@code runqput(pp, gp, next=true)}). The woken goroutine runs as soon as the
+ *       current one blocks, on the same carrier, with no thread wake-up;
+ *   <li>from the goroutine's own carrier right after it unmounted ({@code Thread.yield()}, or a
+ *       park whose permit was already there): the local queue's tail (Go's {@code goyield});
+ *       after {@code Go.yield()}: the global queue (Go's {@code Gosched});
+ *   <li>from any other thread (a JDK timer, poller or unblocker thread, a platform thread, a
+ *       goroutine of another runtime): the global queue, then {@link #wakep()}.
+ * </ul>
+ *
+ * <h2>Spinning Ms</h2>
+ * We want to keep enough Ms running to use the Ps while work exists, and to park Ms when it
+ * does not; waking a thread costs microseconds and parking too eagerly loses work. Go's
+ * answer, followed here: an M without work first <em>spins</em> (looks for work to steal) and
+ * at most half of the busy Ps have a spinning M. New work wakes an M only if there is an idle P
+ * and no M is spinning ({@link #wakep()}); a spinning M that finds work calls {@code wakep()}
+ * in turn, so spinning Ms come and go one at a time as work appears. Work that cannot be
+ * stolen (a lone goroutine put in {@code runnext} by a readier that is about to block) wakes
+ * nobody, as in Tokio's LIFO slot: the readier's M runs it in a moment, and waking a thief for
+ * it is the cost that makes message passing slow on schedulers that do.
+ *
+ * <p>No lost wake-ups. Two protocols, each a store, a full fence, and a load:
+ * <ol>
+ *   <li><b>Submit</b>: publish the work (run queue tail, runnext, global queue), full fence,
+ *       then read {@code npidle} and {@code nmspinning} ({@link #wakep()}).
+ *   <li><b>Stop spinning</b>: put the P on the idle list, decrement {@code nmspinning} (a full
+ *       fence), then re-check the global queue and every P's run queue
+ *       ({@link #checkForWorkAfterSpinning()}), taking an idle P back if work is there.
+ * </ol>
+ * Either the submitter sees the spinning M (which then sees the work) or sees
+ * {@code nmspinning == 0} with an idle P and wakes an M. An M that was not spinning checks the
+ * global queue under the lock before it puts its P on the idle list, and a submitter to the
+ * global queue takes the same lock, so one of them sees the other.
+ *
+ * <h2>Locking</h2>
+ * One lock ({@link #lock}) guards the global queue, the idle-P and idle-M lists and the list of
+ * all Ms. It is never held while blocking and never taken on the runnext or local-queue paths.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #shutdown}: (1) {@code closing}: no new goroutines; (2) wait for the live ones;
+ * (3) report the rest; (4) {@code terminated} under the lock: the global queue and every M's P
+ * are drained to a fallback carrier ({@link #runAfterClose}), idle Ms wake and exit, and every
+ * later ready goes to the fallback carrier too, so no goroutine is ever stranded.
+ */
+public final class Scheduler {
+
+    /** The seam to the JDK. Its failure is reported by GoRuntime.Builder.build() first. */
+    static final VirtualThreads VT = JdkVirtualThreads.INSTANCE;
+    private static final boolean AVAILABLE = JdkVirtualThreads.PROBLEM == null;
+
+    private final GoRuntime runtime;
+    private final String name;
+    final int procs;
+    final P[] allp;
+    final StealOrder stealOrder;
+    private final int maxThreads;
+    private final Duration shutdownTimeout;
+    private final Thread.UncaughtExceptionHandler uncaughtHandler;
+    private final PrintStream diagnostics;
+    private final ClassLoader contextClassLoader;
+
+    /** Guards the fields marked "guarded by lock"; see the class comment. */
+    final Object lock = new Object();
+
+    // ---- guarded by lock ----
+    private G globalHead, globalTail;
+    private P pidle;
+    private M midle;
+    private final List<M> allm = new ArrayList<>();
+    /** Ms alive or being created (allm may lag behind while one starts). */
+    private int mcount;
+    private int nextMid;
+
+    /** Global queue length: written under lock, read anywhere (volatile) to skip empty looks. */
+    private volatile int globalSize;
+    /** Idle Ps: written under lock, read anywhere (volatile). */
+    volatile int npidle;
+    /** Ms spinning (looking for work with a P). CAS / atomic add; see "Spinning Ms". */
+    final AtomicInteger nmspinning = new AtomicInteger();
+
+    /** No new goroutines. Volatile publish; set once. */
+    private volatile boolean closing;
+    /** Ms exit and readies go to the fallback carrier. Set once, under lock. */
+    volatile boolean terminated;
+
+    private final AtomicLong goidgen = new AtomicLong();
+    private final AllGs allgs;
+    /** Adopted threads by their continuation: the rare path of G.execute. */
+    private final ConcurrentHashMap<Runnable, G> foreign = new ConcurrentHashMap<>();
+    /** Counted down when closing and the last goroutine ends. */
+    private final CountDownLatch drained = new CountDownLatch(1);
+    /** Runs goroutines that become runnable after termination; created on first use, under lock. */
+    private ThreadPoolExecutor afterClose;
+
+    private final ThreadFactory threadFactory = this::newGoroutineThread;
+
+    public Scheduler(GoRuntime runtime, String name, int procs, int runQueueCapacity, int maxThreads,
+                     Duration shutdownTimeout, Thread.UncaughtExceptionHandler handler, PrintStream diagnostics) {
+        this.runtime = runtime;
+        this.name = name;
+        this.procs = procs;
+        this.maxThreads = maxThreads;
+        this.shutdownTimeout = shutdownTimeout;
+        this.diagnostics = diagnostics;
+        this.uncaughtHandler = handler != null ? handler : this::printUncaught;
+        this.contextClassLoader = Thread.currentThread().getContextClassLoader();
+        this.allp = new P[procs];
+        for (int i = 0; i < procs; i++) {
+            allp[i] = new P(this, i, runQueueCapacity);
+        }
+        this.stealOrder = new StealOrder(procs);
+        this.allgs = new AllGs(procs);
+        synchronized (lock) {
+            for (int i = procs - 1; i >= 0; i--) {
+                pidleput(allp[i]);
+            }
+        }
+    }
+
+    // ---- creating goroutines ----
+
+    public GoHandle go(String name, Runnable task) {
+        if (closing) {
+            throw rejected();
+        }
+        G g = newG(name, task);
+        g.thread.start();
+        return g;
+    }
+
+    public ThreadFactory threadFactory() {
+        return threadFactory;
+    }
+
+    private Thread newGoroutineThread(Runnable task) {
+        if (closing) {
+            throw rejected();
+        }
+        return newG("", task).thread;
+    }
+
+    private G newG(String name, Runnable task) {
+        G g = new G(this, goidgen.incrementAndGet(), name, task);
+        g.thread.setUncaughtExceptionHandler(uncaughtHandler);
+        return g;
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException("goloom runtime \"" + name + "\" is closed: no new goroutines");
+    }
+
+    // ---- readying (see "Where a readied goroutine goes") ----
+
+    /** Makes {@code g} runnable. Any thread; never blocks. */
+    void ready(G g) {
+        int prev = g.markRunnable();
+        if (prev == G.S_NEW) {
+            register(g);
+        } else if (prev == G.S_DEAD) {
+            return;
+        }
+        g.readiedNanos = System.nanoTime();
+        if (terminated) {
+            runAfterClose(g);
+            return;
+        }
+        if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
+            P pp = m.p;
+            if (pp != null) {
+                if (Thread.currentThread() == m) {
+                    // Its own carrier, right after the continuation unmounted.
+                    if (g.yieldToGlobal) {
+                        g.yieldToGlobal = false;
+                        globrunqput(g);
+                    } else {
+                        pp.runqputTail(g);
+                    }
+                    return;
+                }
+                G old = pp.putRunnext(g);
+                if (old != null) {
+                    pp.runqputTail(old);
+                    wakep();              // stealable work appeared
+                } else if (prev == G.S_NEW) {
+                    wakep();              // Go's newproc: a new goroutine may run in parallel
+                }
+                return;
+            }
+        }
+        globrunqput(g);
+        wakep();
+    }
+
+    /** A continuation of a thread that inherited one of our goroutines as its scheduler. */
+    void readyForeign(Runnable cont) {
+        G g = foreign.get(cont);
+        if (g == null) {
+            if (closing) {
+                throw rejected();
+            }
+            g = new G(this, goidgen.incrementAndGet(), cont);
+            G raced = foreign.putIfAbsent(cont, g);
+            if (raced != null) {
+                g = raced;
+            }
+        }
+        ready(g);
+    }
+
+    /** Adds a starting goroutine to the live set, or rejects it if the runtime is closing. */
+    private void register(G g) {
+        allgs.add(g);
+        // Dekker with shutdown(): we add then read closing; it sets closing then counts.
+        if (closing) {
+            g.markDead();
+            unregister(g);
+            throw rejected();
+        }
+    }
+
+    /** Called once a goroutine's thread has terminated. Any thread. */
+    void goexit(G g) {
+        if (g.markDead()) {
+            unregister(g);
+        }
+    }
+
+    private void unregister(G g) {
+        allgs.remove(g);
+        if (g.foreign) {
+            foreign.remove(g.cont);
+        }
+        if (closing && allgs.isEmpty()) {
+            drained.countDown();
+        }
+    }
+
+    // ---- the global queue (guarded by lock) ----
+
+    public int globalQueueLength() {
+        return globalSize;
+    }
+
+    void globrunqput(G g) {
+        synchronized (lock) {
+            if (terminated) {
+                runAfterClose(g);
+                return;
+            }
+            g.schedlink = null;
+            if (globalTail == null) {
+                globalHead = g;
+            } else {
+                globalTail.schedlink = g;
+            }
+            globalTail = g;
+            globalSize++;
+        }
+    }
+
+    /** Appends {@code batch[0..n)} in order and clears those slots. Caller owns the batch array. */
+    void globrunqputBatch(G[] batch, int n) {
+        for (int i = 0; i < n - 1; i++) {
+            batch[i].schedlink = batch[i + 1];
+        }
+        G first = batch[0], last = batch[n - 1];
+        last.schedlink = null;
+        java.util.Arrays.fill(batch, 0, n, null);
+        synchronized (lock) {
+            if (terminated) {
+                for (G g = first; g != null; ) {
+                    G next = g.schedlink;
+                    g.schedlink = null;
+                    runAfterClose(g);
+                    g = next;
+                }
+                return;
+            }
+            if (globalTail == null) {
+                globalHead = first;
+            } else {
+                globalTail.schedlink = first;
+            }
+            globalTail = last;
+            globalSize += n;
+        }
+    }
+
+    /**
+     * Takes a batch from the global queue (Go's {@code globrunqget}): its fair share
+     * {@code size/procs + 1}, at most {@code max} when positive and at most half a local queue.
+     * Returns one goroutine and puts the rest on {@code pp}'s local queue. Holds {@code pp}.
+     */
+    G globrunqget(P pp, int max) {
+        synchronized (lock) {
+            int size = globalSize;
+            if (size == 0) {
+                return null;
+            }
+            int n = Math.min(size, size / procs + 1);
+            if (max > 0 && n > max) {
+                n = max;
+            }
+            n = Math.min(n, pp.runq.capacity() / 2);
+            globalSize = size - n;
+            pp.count(P.C_GLOBAL_GRABS, n);
+            G g = globalPop();
+            for (int i = 1; i < n; i++) {
+                pp.runqputTail(globalPop());
+            }
+            return g;
+        }
+    }
+
+    private G globalPop() {
+        G g = globalHead;
+        globalHead = g.schedlink;
+        if (globalHead == null) {
+            globalTail = null;
+        }
+        g.schedlink = null;
+        return g;
+    }
+
+    // ---- idle Ps and Ms (guarded by lock) ----
+
+    void pidleput(P pp) {
+        pp.idleLink = pidle;
+        pidle = pp;
+        npidle++;
+    }
+
+    private P pidleget() {
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.idleLink;
+            pp.idleLink = null;
+            npidle--;
+        }
+        return pp;
+    }
+
+    /**
+     * Puts {@code m} on the idle list. Caller holds no P.
+     *
+     * @return false, doing nothing, when the runtime has terminated (the M should exit)
+     */
+    boolean mput(M m) {
+        synchronized (lock) {
+            if (terminated) {
+                return false;
+            }
+            m.idleLink = midle;
+            midle = m;
+            return true;
+        }
+    }
+
+    private M mget() {
+        M m = midle;
+        if (m != null) {
+            midle = m.idleLink;
+            m.idleLink = null;
+        }
+        return m;
+    }
+
+    // ---- waking Ms ----
+
+    /**
+     * Wakes an M to run or steal new work if a P is idle and no M is spinning. The "submit"
+     * protocol of "Spinning Ms": the caller published the work before calling. Any thread.
+     */
+    void wakep() {
+        VarHandle.fullFence();   // the work's publication is visible before we read who spins
+        if (npidle == 0 || nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        startm(true);
+    }
+
+    /**
+     * Gives an idle P to an idle or new M. With {@code spinning}, the caller has already counted
+     * the M in {@code nmspinning} and the count is undone if there is no idle P.
+     */
+    private void startm(boolean spinning) {
+        P pp;
+        M m;
+        int mid = -1;
+        synchronized (lock) {
+            pp = terminated ? null : pidleget();
+            if (pp == null) {
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                return;
+            }
+            m = mget();
+            if (m == null) {
+                if (mcount >= maxThreads) {
+                    pidleput(pp);
+                    if (spinning) {
+                        nmspinning.decrementAndGet();
+                    }
+                    diagnostics.println("goloom: runtime \"" + name + "\" has reached maxThreads=" + maxThreads
+                            + " carrier threads; a P stays idle until one is free");
+                    return;
+                }
+                mid = nextMid++;
+                mcount++;
+            }
+        }
+        if (m != null) {
+            m.handOff(pp, spinning);
+        } else {
+            newm(mid, pp, spinning);
+        }
+    }
+
+    private void newm(int mid, P pp, boolean spinning) {
+        M m = new M(this, mid, pp, spinning);
+        synchronized (lock) {
+            allm.add(m);
+        }
+        m.start();
+    }
+
+    /**
+     * The "stop spinning" protocol's re-check, after the caller gave up its P and decremented
+     * {@code nmspinning}. Returns an idle P (taken off the idle list) if work appeared
+     * meanwhile, else null. Holds no P.
+     */
+    P checkForWorkAfterSpinning() {
+        if (globalSize > 0) {
+            synchronized (lock) {
+                if (globalSize > 0 && !terminated) {
+                    P pp = pidleget();
+                    if (pp != null) {
+                        return pp;
+                    }
+                }
+            }
+        }
+        for (P pp : allp) {
+            if (!pp.runqEmpty()) {
+                synchronized (lock) {
+                    return terminated ? null : pidleget();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Called by an M's thread as it ends. */
+    void mexit(M m) {
+        P pp = m.p;
+        if (pp != null) {
+            m.p = null;
+            if (terminated) {
+                pp.drain(this::runAfterClose);
+                pp.release();
+            } else {
+                // Only after a goloom bug: give the P to another M rather than losing its work.
+                pp.release();
+                synchronized (lock) {
+                    pidleput(pp);
+                }
+                if (!pp.runqEmpty() || globalSize > 0) {
+                    startm(false);
+                }
+            }
+        }
+        if (m.spinning) {
+            m.spinning = false;
+            nmspinning.decrementAndGet();
+        }
+        synchronized (lock) {
+            allm.remove(m);
+            mcount--;
+        }
+    }
+
+    // ---- shutdown ----
+
+    public List<GoHandle> shutdown(Duration timeout) {
+        if (Thread.currentThread().isVirtual() && currentScheduler() == this) {
+            throw new IllegalStateException("close()/shutdown() called from goroutine " + currentGoroutine().id()
+                    + " of runtime \"" + name + "\" would wait for itself; call it from outside the runtime");
+        }
+        synchronized (lock) {
+            if (closing) {
+                return List.of();
+            }
+            closing = true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (allgs.isEmpty()) {
+            drained.countDown();
+        }
+        boolean interrupted = false;
+        try {
+            drained.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        List<G> alive = allgs.snapshot();
+        if (!alive.isEmpty()) {
+            reportAlive(alive, timeout);
+        }
+        List<M> ms;
+        synchronized (lock) {
+            terminated = true;
+            for (G g; globalSize > 0; ) {
+                g = globalPop();
+                globalSize--;
+                runAfterClose(g);
+            }
+            for (M m; (m = mget()) != null; ) {
+                LockSupport.unpark(m);
+            }
+            ms = new ArrayList<>(allm);
+        }
+        // Ms finish the goroutine they are running (it parks or ends), drain their P and exit.
+        long graceNanos = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
+        long joinDeadline = System.nanoTime() + graceNanos;
+        for (M m : ms) {
+            try {
+                long left = joinDeadline - System.nanoTime();
+                if (left > 0) {
+                    m.join(Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return List.copyOf(alive);
+    }
+
+    private void reportAlive(List<G> alive, Duration waited) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("goloom: runtime \"").append(name).append("\" closed after waiting ").append(waited)
+                .append(" with ").append(alive.size()).append(" goroutine(s) still alive; they will keep")
+                .append(" running on a fallback carrier thread if they wake:\n");
+        long now = System.nanoTime();
+        for (G g : alive) {
+            sb.append(g).append(", created ").append((now - g.createdNanos) / 1_000_000).append(" ms ago")
+                    .append(g.startedNanos == 0 ? ", never ran" : ", last ran " + (now - g.startedNanos) / 1_000_000 + " ms ago")
+                    .append(" on P").append(g.lastP).append('\n');
+            for (StackTraceElement e : g.thread.getStackTrace()) {
+                sb.append("\tat ").append(e).append('\n');
+            }
+        }
+        diagnostics.print(sb);
+        diagnostics.flush();
+    }
+
+    /** Runs {@code g} on the fallback carrier. After termination only. */
+    private void runAfterClose(G g) {
+        ThreadPoolExecutor ex;
+        synchronized (lock) {
+            ex = afterClose;
+            if (ex == null) {
+                ex = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(null, r, name + "-after-close", 0, false);
+                    t.setDaemon(true);
+                    return t;
+                });
+                afterClose = ex;
+            }
+        }
+        ex.execute(() -> {
+            g.markRunning();
+            g.cont.run();
+            if (!g.thread.isAlive()) {
+                goexit(g);
+            }
+        });
+    }
+
+    // ---- the Go facade ----
+
+    /** The goroutine the caller is, or null. */
+    public static G currentGoroutine() {
+        if (!AVAILABLE || !Thread.currentThread().isVirtual()) {
+            return null;
+        }
+        M m = M.current();
+        return m != null ? m.curg : null;
+    }
+
+    /** The scheduler of the goroutine the caller is, or null. */
+    public static Scheduler currentScheduler() {
+        G g = currentGoroutine();
+        return g != null ? g.sched : null;
+    }
+
+    /** {@code Go.yield()}: Gosched, to the global queue's tail. */
+    public static void yieldToGlobalQueue() {
+        G g = currentGoroutine();
+        if (g == null) {
+            Thread.yield();
+            return;
+        }
+        g.yieldToGlobal = true;
+        Thread.yield();
+        g.yieldToGlobal = false;   // in case the yield did not happen (pinned)
+    }
+
+    private void printUncaught(Thread t, Throwable e) {
+        G g = currentGoroutine();
+        StringBuilder sb = new StringBuilder("goloom: uncaught exception in ");
+        sb.append(g != null ? g.toString() : t.toString()).append(" of runtime \"").append(name).append("\": ");
+        diagnostics.print(sb);
+        e.printStackTrace(diagnostics);
+    }
+
+    // ---- observation ----
+
+    public GoRuntime runtime() {
+        return runtime;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int procs() {
+        return procs;
+    }
+
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    PrintStream diagnostics() {
+        return diagnostics;
+    }
+
+    ClassLoader contextClassLoader() {
+        return contextClassLoader;
+    }
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    public int liveGoroutines() {
+        return allgs.size();
+    }
+
+    public List<GoHandle> allGoroutines() {
+        return List.copyOf(allgs.snapshot());
+    }
+
+    public int threads() {
+        synchronized (lock) {
+            return mcount;
+        }
+    }
+
+    public List<ProcStats> procStats() {
+        List<ProcStats> stats = new ArrayList<>(procs);
+        for (P pp : allp) {
+            stats.add(pp.stats());
+        }
+        return stats;
+    }
+}

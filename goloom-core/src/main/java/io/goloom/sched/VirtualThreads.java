@@ -1,0 +1,57 @@
+package io.goloom.sched;
+
+import java.util.concurrent.Executor;
+
+/**
+ * Everything goloom needs from the JDK's virtual-thread implementation, and nothing more: the
+ * one seam to JDK internals. Today's implementation ({@link JdkVirtualThreads}) reaches
+ * package-private members of {@code java.lang} through method handles; a later JDK's public
+ * scheduler API would be a second implementation of this interface, not a rewrite.
+ *
+ * <p>Every method may be called from any thread.
+ */
+public interface VirtualThreads {
+
+    /** The JVM flag without which {@link JdkVirtualThreads} cannot work. */
+    String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    /**
+     * Creates an unstarted virtual thread whose continuation is handed to {@code scheduler}
+     * every time it becomes runnable.
+     */
+    Thread newThread(Executor scheduler, String name, Runnable task);
+
+    /**
+     * The {@code Runnable} the JDK passes to the scheduler's {@code execute} for
+     * {@code vthread}: one object per thread, the same on every call.
+     */
+    Runnable continuationOf(Thread vthread);
+
+    /** The inverse of {@link #continuationOf}: the virtual thread a continuation belongs to. */
+    Thread threadOf(Runnable continuation);
+
+    /**
+     * The platform thread the caller runs on: the carrier when the caller is a virtual thread,
+     * otherwise the caller itself. Cheap (a JIT intrinsic).
+     */
+    Thread currentCarrierThread();
+
+    /** The implementation for the running JDK; throws what {@link #checkAvailable()} throws. */
+    static VirtualThreads get() {
+        checkAvailable();
+        return JdkVirtualThreads.INSTANCE;
+    }
+
+    /**
+     * Fails fast, with a message naming the fix, when goloom cannot run on this JVM.
+     *
+     * @throws IllegalStateException if the JDK is older than 25 or {@value #REQUIRED_FLAG} is
+     *         missing
+     */
+    static void checkAvailable() {
+        String problem = JdkVirtualThreads.PROBLEM;
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+    }
+}
