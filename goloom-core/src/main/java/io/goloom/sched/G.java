@@ -62,11 +62,23 @@ public final class G implements Executor, GoHandle {
     /** State and run generation; CAS as in the table above. */
     private volatile int status;
 
-    // Written by whoever readies / runs the goroutine, read by observers (stats, dumps).
-    // race: plain fields; a reader may see an older value, which only ages a diagnostic.
+    /**
+     * Timestamps are taken on 1 ready in {@value #TRACK_PERIOD} (and the first), like Go's
+     * scheduling-latency tracking ({@code gTrackingPeriod = 8}): {@code System.nanoTime()} costs
+     * ~24 ns here, as much as the rest of a switch's overhead, so every switch cannot pay it.
+     */
+    static final int TRACK_PERIOD = 8;
+
+    // Written by whoever readies / runs the goroutine (one at a time: a goroutine is readied
+    // once per run, and the queue hand-off orders the ready before the run). Read racily by
+    // observers; a stale value only ages a diagnostic.
     long readiedNanos;
     long startedNanos;
     int lastP = -1;
+    /** Readies so far; selects the tracked ones. */
+    int readies;
+    /** This run is tracked: its M records {@link #startedNanos}. */
+    boolean tracked;
 
     /** Set by {@code Go.yield()} just before {@code Thread.yield()}; read and cleared by execute on the same carrier. */
     boolean yieldToGlobal;

@@ -97,7 +97,10 @@ final class M extends Thread {
         pp.count(P.C_RUNS);
         int running = g.markRunning();
         g.lastP = pp.id;
-        g.startedNanos = System.nanoTime();
+        if (g.tracked) {
+            g.tracked = false;
+            g.startedNanos = System.nanoTime();
+        }
         curg = g;
         try {
             g.cont.run();

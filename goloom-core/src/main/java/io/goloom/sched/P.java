@@ -22,7 +22,7 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>runnext</h2>
  * Set only by the owner (CAS, since thieves may clear it); taken by the owner, or by a thief in
- * its last steal round once the goroutine has waited there for {@link #RUNNEXT_STEAL_AGE_NANOS}.
+ * its last steal round after giving the owner {@link #RUNNEXT_STEAL_AGE_NANOS} to take it.
  * A goroutine run from {@code runnext} inherits the time slice of the one before it (Go's
  * {@code inheritTime}): it does not advance {@link #schedtick}. At most {@link #RUNNEXT_CAP}
  * runs in a row come from {@code runnext}; then it is moved to the queue's tail so that a
@@ -41,8 +41,7 @@ final class P {
     static final int RUNNEXT_CAP = 3;
 
     /**
-     * How long a goroutine must have sat in a running P's {@code runnext} before a thief takes
-     * it. Go sleeps 3 µs before stealing runnext: "sync chan send/recv takes ~50ns ... 3us gives
+     * How long a thief waits before taking a running P's {@code runnext}. Go sleeps 3 µs first: "sync chan send/recv takes ~50ns ... 3us gives
      * ~50x overshoot"; the owner is about to run it and stealing would only move it away.
      */
     static final long RUNNEXT_STEAL_AGE_NANOS = 3_000;
@@ -195,14 +194,32 @@ final class P {
         }
         if (stealRunnext) {
             G next = victim.runnext;
-            if (next != null && System.nanoTime() - next.readiedNanos >= RUNNEXT_STEAL_AGE_NANOS
-                    && RUNNEXT.compareAndSet(victim, next, null)) {
+            if (next != null && waitForOwner(victim, next) && RUNNEXT.compareAndSet(victim, next, null)) {
                 STEALS_OUT.getAndAdd(victim, 1L);
                 count(C_STEALS_IN);
                 return next;
             }
         }
         return null;
+    }
+
+    /**
+     * Gives a running victim {@link #RUNNEXT_STEAL_AGE_NANOS} to run its own runnext (Go sleeps
+     * 3 µs in {@code runqgrab}; we spin, as this M is idle anyway). Returns false as soon as the
+     * owner took {@code next}.
+     */
+    private static boolean waitForOwner(P victim, G next) {
+        if (victim.m == null) {
+            return true;
+        }
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < RUNNEXT_STEAL_AGE_NANOS) {
+            if (victim.runnext != next) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
     /**

@@ -196,7 +196,10 @@ public final class Scheduler {
         } else if (prev == G.S_DEAD) {
             return;
         }
-        g.readiedNanos = System.nanoTime();
+        if ((g.readies++ & (G.TRACK_PERIOD - 1)) == 0) {
+            g.tracked = true;
+            g.readiedNanos = System.nanoTime();
+        }
         if (terminated) {
             runAfterClose(g);
             return;
