@@ -27,6 +27,18 @@ import java.lang.invoke.VarHandle;
  * {@code inheritTime}): it does not advance {@link #schedtick}. At most {@link #RUNNEXT_CAP}
  * runs in a row come from {@code runnext}; then it is moved to the queue's tail so that a
  * ping-pong pair cannot starve the queue.
+ *
+ * <h2>runnext and waking</h2>
+ * Go wakes an idle M on every ready. For a readier that blocks right away (park/unpark
+ * ping-pong) that wake is wasted, and it costs: 500 vs 285 ns per round trip here. Not waking
+ * (Tokio's LIFO slot) is wrong for a readier that keeps running: JDK code that spins before
+ * parking ({@code SynchronousQueue}) then spins ~3 µs per hand-off while its peer waits in this
+ * runnext, 7 µs per round trip against the JDK's ~0.3 µs. So a lone runnext put wakes a thief
+ * only when there is evidence that this P's owner is slow to run its runnext: a thief that had
+ * to steal it raises {@link #runnextStealScore}, each owner hit lowers it, and one put in
+ * {@link #RUNNEXT_PROBE_PERIOD} wakes a thief anyway to gather that evidence. Measured in
+ * docs/PERFORMANCE.md; a readier that computes for long after one ready still waits for a
+ * probe, a bound sysmon (issue #4) will make time-based.
  */
 final class P {
 
@@ -41,10 +53,23 @@ final class P {
     static final int RUNNEXT_CAP = 3;
 
     /**
-     * How long a thief waits before taking a running P's {@code runnext}. Go sleeps 3 µs first: "sync chan send/recv takes ~50ns ... 3us gives
-     * ~50x overshoot"; the owner is about to run it and stealing would only move it away.
+     * How long a thief waits before taking a running P's {@code runnext}, giving its owner the
+     * chance to run it. Go sleeps 3 µs ("sync chan send/recv takes ~50ns ... 3us gives ~50x
+     * overshoot"). A park/unpark hand-off reaches its runnext in 150-300 ns here, so 1 µs still
+     * overshoots 3-6x, and it must stay below the ~3 µs that JDK spin-then-park code
+     * ({@code LinkedTransferQueue}, {@code SynchronousQueue}) spins before parking: a readied
+     * peer stolen within that window meets the spinner without either of them parking.
      */
-    static final long RUNNEXT_STEAL_AGE_NANOS = 3_000;
+    static final long RUNNEXT_STEAL_AGE_NANOS = 1_000;
+
+    /**
+     * A lone runnext put wakes a thief once in this many (a probe), and always while
+     * {@link #runnextStealScore} is positive. See "runnext and waking" in the class comment.
+     */
+    static final int RUNNEXT_PROBE_PERIOD = 1024;
+
+    /** Score a thief adds when it had to steal runnext; each owner hit takes one off. Capped. */
+    static final int RUNNEXT_STEAL_SCORE = 16, RUNNEXT_STEAL_SCORE_MAX = 64;
 
     private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, COUNTERS;
 
@@ -84,6 +109,15 @@ final class P {
     /** Scratch for overflow batches: half a queue plus the goroutine being queued; reused. */
     final G[] overflowBatch;
     private final long[] counters = new long[N_COUNTERS];
+
+    /** Lone runnext puts so far; selects the probes. Owner-only. */
+    private int runnextPuts;
+    /**
+     * Evidence that the owner is slow to run its runnext. Raised by thieves, lowered by the
+     * owner, plain volatile reads and writes. race: the two may overwrite each other's update;
+     * it is a hint, and a lost update only delays adaptation by one steal or one hit.
+     */
+    private volatile int runnextStealScore;
 
     /** Goroutines others stole from this P. Added to by thieves (getAndAdd). */
     private volatile long stealsOut;
@@ -137,6 +171,14 @@ final class P {
     }
 
     /**
+     * After a put into an empty runnext: should a thief be woken for it? See "runnext and
+     * waking". Owner only.
+     */
+    boolean shouldWakeForRunnext() {
+        return (++runnextPuts & (RUNNEXT_PROBE_PERIOD - 1)) == 0 || runnextStealScore > 0;
+    }
+
+    /**
      * The next goroutine this P should run, or null: {@code runnext} unless its streak is used
      * up, then the head of the local queue. Owner only.
      *
@@ -147,6 +189,10 @@ final class P {
         if (next != null) {
             if (runnextStreak < RUNNEXT_CAP) {
                 if (RUNNEXT.compareAndSet(this, next, null)) {
+                    int score = runnextStealScore;
+                    if (score > 0) {
+                        runnextStealScore = score - 1;
+                    }
                     runnextStreak++;
                     count(C_RUNNEXT_HITS);
                     m.inheritTime = true;
@@ -196,6 +242,8 @@ final class P {
             G next = victim.runnext;
             if (next != null && waitForOwner(victim, next) && RUNNEXT.compareAndSet(victim, next, null)) {
                 STEALS_OUT.getAndAdd(victim, 1L);
+                victim.runnextStealScore = Math.min(RUNNEXT_STEAL_SCORE_MAX,
+                        victim.runnextStealScore + RUNNEXT_STEAL_SCORE);
                 count(C_STEALS_IN);
                 return next;
             }

@@ -160,11 +160,16 @@ final class RunQueue<E> extends RunQueueTail {
     /**
      * Steals half of {@code victim}'s elements (rounded up) into this queue and returns one of
      * them to run now, or null when the victim had none. Owner of <em>this</em> queue only,
-     * and only while this queue is empty (Go's {@code runqsteal}).
+     * only while this queue is empty, and {@code victim} has the same capacity (Go's
+     * {@code runqsteal}).
      */
     @SuppressWarnings("unchecked")
     E stealHalf(RunQueue<E> victim) {
         int t = tail;
+        // Empty, so nobody else reads our slots from t on, and half a victim always fits.
+        if ((int) HEAD.getAcquire(this) != t) {
+            throw new IllegalStateException("runqsteal: the thief's run queue is not empty");
+        }
         int n = victim.grabInto(ring, mask, t);
         if (n == 0) {
             return null;
@@ -173,14 +178,9 @@ final class RunQueue<E> extends RunQueueTail {
         int last = (t + n) & mask;
         E e = (E) ring[last];
         ring[last] = null;
-        if (n == 0) {
-            return e;
+        if (n > 0) {
+            TAIL.setRelease(this, t + n);      // publish the stolen elements (pairs with thieves' getAcquire)
         }
-        int h = (int) HEAD.getAcquire(this);
-        if (t - h + n >= ring.length) {
-            throw new IllegalStateException("runqsteal: run queue overflow (thief queue was not empty)");
-        }
-        TAIL.setRelease(this, t + n);          // publish the stolen elements (pairs with thieves' getAcquire)
         return e;
     }
 

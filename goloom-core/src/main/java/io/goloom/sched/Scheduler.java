@@ -51,10 +51,11 @@ import java.util.concurrent.locks.LockSupport;
  * answer, followed here: an M without work first <em>spins</em> (looks for work to steal) and
  * at most half of the busy Ps have a spinning M. New work wakes an M only if there is an idle P
  * and no M is spinning ({@link #wakep()}); a spinning M that finds work calls {@code wakep()}
- * in turn, so spinning Ms come and go one at a time as work appears. Work that cannot be
- * stolen (a lone goroutine put in {@code runnext} by a readier that is about to block) wakes
- * nobody, as in Tokio's LIFO slot: the readier's M runs it in a moment, and waking a thief for
- * it is the cost that makes message passing slow on schedulers that do.
+ * in turn, so spinning Ms come and go one at a time as work appears. One departure: a lone
+ * goroutine put in {@code runnext} by a readier that is about to block wakes nobody unless the
+ * P has shown that its owner is slow to run its runnext ("runnext and waking" in {@link P}):
+ * the readier's M runs it in a moment, and waking a thief for it is what makes message passing
+ * slow on schedulers that always do.
  *
  * <p>No lost wake-ups. Two protocols, each a store, a full fence, and a load:
  * <ol>
@@ -221,8 +222,8 @@ public final class Scheduler {
                 if (old != null) {
                     pp.runqputTail(old);
                     wakep();              // stealable work appeared
-                } else if (prev == G.S_NEW) {
-                    wakep();              // Go's newproc: a new goroutine may run in parallel
+                } else if (prev == G.S_NEW || pp.shouldWakeForRunnext()) {
+                    wakep();              // Go's newproc; or the owner is slow to run runnext (see P)
                 }
                 return;
             }

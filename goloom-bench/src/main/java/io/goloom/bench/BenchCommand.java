@@ -1,0 +1,187 @@
+package io.goloom.bench;
+
+import io.goloom.bench.side.Side;
+import io.goloom.bench.workload.Workload;
+import io.goloom.bench.workload.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code bench}: the side-by-side comparison, printed as one table. Exits 0 when every
+ * workload completed (whatever the verdicts), 1 when one FAILED, 2 on bad arguments or when
+ * goloom cannot run in this JVM.
+ */
+@Command(name = "bench", sortOptions = false,
+        description = {
+                "Compares goloom, the JDK default virtual-thread scheduler and Go, side by side.",
+                "%nRuns each workload on goloom and on the JDK's default scheduler in this process,"
+                        + " alternating per round, then our Go programs when a go tool is found, and prints"
+                        + " one table of medians with the goloom/jdk ratio, its target and a verdict.",
+                "%nUse -XX:ActiveProcessorCount=N to measure both schedulers on N processors.%n"})
+final class BenchCommand implements Callable<Integer> {
+
+    private static final String NO_GO = "not found (install golang-1.19-go for the Go column)";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--quick", description = "Smaller workloads and fewer rounds: under 2 minutes on 2 cores.")
+    private boolean quick;
+
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Measured rounds per side (default: 5, with --quick: 3).")
+    private Integer rounds;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Warm-up rounds per side, discarded (default: 2, with --quick: 1).")
+    private Integer warmup;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME",
+            completionCandidates = WorkloadNames.class,
+            description = "Run only these workloads, comma-separated: ${COMPLETION-CANDIDATES}.")
+    private List<String> only;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows to FILE as JSON.")
+    private Path json;
+
+    @Option(names = "--round-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "A round still running after this long fails its workload (default: ${DEFAULT-VALUE}).")
+    private int roundTimeoutSeconds;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Workload> workloads = selected();
+        Compare.Plan plan = plan();
+        PrintStream out = System.out;
+        // Fail before any output if goloom cannot run here; goloom's message names the missing flag.
+        try {
+            Side.open(Side.GOLOOM, 1).close();
+        } catch (IllegalStateException e) {
+            System.err.println("goloom-bench: " + e.getMessage());
+            return 2;
+        }
+        Optional<GoColumn> go;
+        String goVersion;
+        try {
+            go = GoColumn.find(plan.procs(), plan.warmup(), plan.rounds(), plan.roundTimeout());
+            goVersion = go.map(GoColumn::version).orElse(NO_GO);
+        } catch (IOException | TimeoutException e) {
+            go = Optional.empty();
+            goVersion = "unusable, no Go column (" + e.getMessage() + ")";
+        }
+        try {
+            Machine machine = Machine.detect(goVersion);
+            printHeader(out, machine, plan);
+            Compare compare = new Compare(plan, go, System.err);
+            List<Row> rows = compare.run(workloads);
+            out.println();
+            ResultTable.print(rows, out);
+            List<String> notes = new ArrayList<>(compare.notes());
+            overheadAboveFloor(rows).ifPresent(notes::add);
+            if (!notes.isEmpty()) {
+                out.println();
+                notes.forEach(note -> out.println("note: " + note));
+            }
+            if (json != null) {
+                JsonReport.write(json, machine, rows);
+                out.println("wrote " + json);
+            }
+            return rows.stream().anyMatch(Row::failed) ? 1 : 0;
+        } finally {
+            if (go.isPresent()) {
+                go.get().close();
+            }
+        }
+    }
+
+    private static void printHeader(PrintStream out, Machine machine, Compare.Plan plan) {
+        out.println("goloom-bench: goloom vs the JDK default virtual-thread scheduler vs Go");
+        machine.describe().forEach(out::println);
+        out.printf(Locale.ROOT, "plan: %d warm-up + %d measured rounds per side, goloom and jdk alternating"
+                        + " (first side swaps each round); medians; round timeout %d s%n",
+                plan.warmup(), plan.rounds(), plan.roundTimeout().toSeconds());
+        out.printf(Locale.ROOT, "sides: goloom = one GoRuntime(procs=%d) per workload, shared by its rounds;"
+                        + " jdk = default scheduler (parallelism %s); go: GOMAXPROCS=%d%n",
+                plan.procs(), System.getProperty("jdk.virtualThreadScheduler.parallelism",
+                        Integer.toString(plan.procs())), plan.procs());
+        out.println();
+        out.flush();
+    }
+
+    private List<Workload> selected() {
+        List<Workload> all = Workloads.all(quick);
+        if (only == null) {
+            return all;
+        }
+        List<String> valid = all.stream().map(Workload::name).toList();
+        Set<String> wanted = new LinkedHashSet<>(only);
+        for (String name : wanted) {
+            if (!valid.contains(name)) {
+                throw new ParameterException(spec.commandLine(), "Unknown workload '" + name
+                        + "' in --only; valid names: " + String.join(", ", valid));
+            }
+        }
+        return all.stream().filter(w -> wanted.contains(w.name())).toList();
+    }
+
+    private Compare.Plan plan() {
+        int measured = rounds != null ? rounds : quick ? 3 : 5;
+        int discarded = warmup != null ? warmup : quick ? 1 : 2;
+        if (measured < 1 || discarded < 0 || roundTimeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--rounds must be >= 1, --warmup >= 0 and --round-timeout >= 1; got "
+                            + measured + ", " + discarded + ", " + roundTimeoutSeconds);
+        }
+        return new Compare.Plan(discarded, measured, Duration.ofSeconds(roundTimeoutSeconds),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** What each scheduler adds per switch on top of a bare continuation switch. */
+    private static Optional<String> overheadAboveFloor(List<Row> rows) {
+        Optional<Row> yield = find(rows, "yield", "Thread.yield");
+        Optional<Row> floor = find(rows, "floor", "yield+run");
+        if (yield.isEmpty() || floor.isEmpty() || floor.get().goloom() == null) {
+            return Optional.empty();
+        }
+        double f = floor.get().goloom();
+        Row y = yield.get();
+        return Optional.of(String.format(Locale.ROOT,
+                "per-switch cost minus floor (Thread.yield - %.0f ns): goloom %s ns, jdk %s ns", f,
+                ResultTable.value(y.goloom() == null ? null : y.goloom() - f),
+                ResultTable.value(y.jdk() == null ? null : y.jdk() - f)));
+    }
+
+    private static Optional<Row> find(List<Row> rows, String workload, String metric) {
+        return rows.stream()
+                .filter(r -> r.workload().equals(workload) && r.metric().name().equals(metric))
+                .findFirst();
+    }
+
+    /** The valid names for {@code --only}, for the help text. */
+    static final class WorkloadNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Workloads.all(false).stream().map(Workload::name).iterator();
+        }
+    }
+}

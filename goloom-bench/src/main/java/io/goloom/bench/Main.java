@@ -1,0 +1,38 @@
+package io.goloom.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The entry point of {@code goloom-bench.jar}: {@code bench} (the side-by-side comparison) or
+ * {@code jmh} (the micro-benchmarks).
+ *
+ * <pre>
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -jar goloom-bench.jar bench --quick
+ * java -jar goloom-bench.jar jmh -l
+ * </pre>
+ */
+@Command(name = "goloom-bench", subcommands = {BenchCommand.class, JmhCommand.class},
+        description = "Measures goloom against the JDK default virtual-thread scheduler and Go.")
+public final class Main implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: bench or jmh");
+    }
+}

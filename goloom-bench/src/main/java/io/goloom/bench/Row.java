@@ -1,0 +1,40 @@
+package io.goloom.bench;
+
+import io.goloom.bench.workload.Metric;
+
+/**
+ * One line of the comparison table: a metric's medians on each side and what they mean.
+ *
+ * @param workload the workload's name
+ * @param metric   what was measured, its unit and target
+ * @param goloom   median over goloom's measured rounds; null if none completed
+ * @param jdk      median over the JDK scheduler's measured rounds; null if none completed or the
+ *                 workload does not use a scheduler
+ * @param go       the Go program's median; null without Go or a Go program for this row
+ * @param failure  why the workload did not complete, e.g. {@code "goloom: timeout after 60 s"};
+ *                 null if it did
+ */
+public record Row(String workload, Metric metric, Double goloom, Double jdk, Double go, String failure) {
+
+    /** goloom / JDK of the medians; null unless both exist. */
+    public Double ratio() {
+        return goloom == null || jdk == null ? null : goloom / jdk;
+    }
+
+    /** PASS or MISS against the target, "-" without one, FAILED (why) if the workload failed. */
+    public String verdict() {
+        if (failure != null) {
+            return "FAILED (" + failure + ")";
+        }
+        Double ratio = ratio();
+        if (ratio == null || !metric.target().exists()) {
+            return "-";
+        }
+        return metric.target().metBy(ratio) ? "PASS" : "MISS";
+    }
+
+    /** True if the workload behind this row failed. */
+    public boolean failed() {
+        return failure != null;
+    }
+}

@@ -1,0 +1,51 @@
+package io.goloom.bench.side;
+
+import io.goloom.Go;
+import io.goloom.GoRuntime;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+
+/** goloom: one {@link GoRuntime} with {@code procs} Ps, alive until {@link #close()}. */
+public final class GoloomSide implements Side {
+
+    /**
+     * How long {@link #close()} waits for goroutines. Only a round that already timed out leaves
+     * any behind, and then the runtime's report of them is what we want to see, soon.
+     */
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final GoRuntime runtime;
+    private final ThreadFactory threads;
+
+    GoloomSide(int procs) {
+        runtime = GoRuntime.builder().procs(procs).name("bench").shutdownTimeout(SHUTDOWN_TIMEOUT).build();
+        threads = runtime.threadFactory();
+    }
+
+    @Override
+    public String name() {
+        return GOLOOM;
+    }
+
+    @Override
+    public ThreadFactory threads() {
+        return threads;
+    }
+
+    /** Go's {@code go f()}: from a goroutine of this runtime the child takes the caller's runnext slot. */
+    @Override
+    public Thread start(Runnable task) {
+        return runtime.go(task).thread();
+    }
+
+    @Override
+    public void gosched() {
+        Go.yield();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.goloom.bench.side;
+
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * A scheduler under comparison: where a workload's virtual threads come from. A workload is
+ * written once against this interface and runs unchanged on every side, so the only thing that
+ * differs between two columns of the table is who schedules the continuations.
+ *
+ * <p>Open one with {@link #open(String, int)}, use it from any thread, close it when done.
+ */
+public sealed interface Side extends AutoCloseable permits GoloomSide, JdkSide {
+
+    /** Name of the goloom side, and of its column. */
+    String GOLOOM = "goloom";
+    /** Name of the JDK default scheduler's side, and of its column. */
+    String JDK = "jdk";
+
+    /**
+     * Opens the side called {@code name}.
+     *
+     * @param procs Ps for goloom; the JDK's default scheduler fixes its parallelism at JVM start
+     *              (availableProcessors, or {@code -Djdk.virtualThreadScheduler.parallelism})
+     * @throws IllegalArgumentException if {@code name} is neither {@value #GOLOOM} nor {@value #JDK}
+     */
+    static Side open(String name, int procs) {
+        return switch (name) {
+            case GOLOOM -> new GoloomSide(procs);
+            case JDK -> new JdkSide();
+            default -> throw new IllegalArgumentException(
+                    "unknown side \"" + name + "\", expected " + GOLOOM + " or " + JDK);
+        };
+    }
+
+    /** {@value #GOLOOM} or {@value #JDK}. */
+    String name();
+
+    /** Unstarted virtual threads scheduled by this side. */
+    ThreadFactory threads();
+
+    /** Starts a virtual thread running {@code task} through the side's own spawn path. */
+    Thread start(Runnable task);
+
+    /**
+     * Yields to the back of the global run queue (Go's {@code runtime.Gosched}). The JDK has no
+     * such call; its side uses {@link Thread#yield()}.
+     */
+    void gosched();
+
+    /** Releases the side's carriers after its threads have finished. */
+    @Override
+    void close();
+}

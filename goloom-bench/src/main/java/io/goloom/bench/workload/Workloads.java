@@ -1,0 +1,28 @@
+package io.goloom.bench.workload;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The workloads of the comparison, in table order, sized for a full or a quick run. */
+public final class Workloads {
+
+    private Workloads() {
+    }
+
+    /**
+     * Every workload. {@code quick} shrinks those whose full size would not fit a run of under
+     * two minutes on two cores; the counts the product documents (1,000,000 spawns, 10,000
+     * subscribers, 16,384 sleepers) stay.
+     */
+    public static List<Workload> all(boolean quick) {
+        return List.of(
+                new Spawn(1_000_000),
+                new ParkPingPong(quick ? 100_000 : 500_000),
+                new SyncQueuePingPong(quick ? 100_000 : 500_000),
+                new BufferedQueue(quick ? 1_000_000 : 5_000_000),
+                new FanOut(10_000, quick ? 100 : 1_000),
+                new Sleep16k(16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
+                new Yield(quick ? 200_000 : 1_000_000),
+                new Floor(quick ? 1_000_000 : 5_000_000));
+    }
+}

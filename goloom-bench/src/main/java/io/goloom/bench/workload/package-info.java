@@ -1,0 +1,10 @@
+/**
+ * The workloads of the comparison, one class each, and what they run on: a
+ * {@link io.goloom.bench.workload.Round} (a deadline and a side) and the
+ * {@link io.goloom.bench.workload.Metric}s they fill.
+ *
+ * <p>Depends on {@code io.goloom.bench.side}, HdrHistogram and the JDK; never on goloom-core
+ * directly (a workload must run unchanged on every side). {@link
+ * io.goloom.bench.workload.ContinuationFloor} is the one class here that reaches JDK internals.
+ */
+package io.goloom.bench.workload;
