@@ -53,6 +53,7 @@ final class JdkVirtualThreads implements VirtualThreads {
                 carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
                         .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
                 contThread = findContinuationThread(newThread, runCont);
+                startJdkPollersOutsideGoroutines();
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 problem = "goloom needs the JVM flag " + REQUIRED_FLAG + " to give virtual threads its own"
                         + " scheduler (JDK 25 has no public API for it). Add it to the java command line,"
@@ -95,6 +96,46 @@ final class JdkVirtualThreads implements VirtualThreads {
         }
         throw new IllegalStateException("VirtualThread.runContinuation does not capture its thread in "
                 + contClass);
+    }
+
+    /**
+     * On Linux JDK 25 runs its I/O pollers as virtual threads ({@code jdk.pollerMode=2}),
+     * started by {@code sun.nio.ch.Poller}'s static initializer with {@code Thread.ofVirtual()}
+     * on whichever thread first parks on socket I/O. Were that a goroutine, the pollers would
+     * inherit it as their scheduler and become goroutines of that runtime for the life of the
+     * JVM (never ending, reported at every close, and serving every virtual thread's I/O from
+     * goloom's carriers). Initialising the class from a platform thread before any goroutine
+     * exists gives them the JDK's default scheduler, as for any other program.
+     */
+    private static void startJdkPollersOutsideGoroutines() {
+        Thread t = Thread.ofPlatform().name("goloom-init-pollers").start(new PollerInitializer());
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();   // must finish before any goroutine can exist; a class initializer cannot be cancelled
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A class of its own, not a lambda: a lambda's body is a method of this class, and the new
+     * thread would wait for this class's initialization, which is waiting for the thread.
+     */
+    private static final class PollerInitializer implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Class.forName("sun.nio.ch.Poller", true, null);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Another JDK's I/O layer: nothing of ours to protect, nothing to report.
+            }
+        }
     }
 
     @Override

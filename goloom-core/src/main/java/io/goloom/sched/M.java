@@ -1,5 +1,6 @@
 package io.goloom.sched;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -180,9 +181,18 @@ final class M extends Thread {
                 p = null;
                 s.pidleput(pp);
             }
+            boolean recheck = spinning;
             if (spinning) {
                 spinning = false;
-                s.nmspinning.decrementAndGet();   // full fence; then re-check every source
+                s.nmspinning.decrementAndGet();   // full fence; then re-check every source (protocol 2)
+            } else {
+                VarHandle.fullFence();            // npidle++ before reading the note (protocol 3)
+                if (s.needSpinning) {
+                    s.needSpinning = false;
+                    recheck = true;
+                }
+            }
+            if (recheck) {
                 P np = s.checkForWorkAfterSpinning();
                 if (np != null) {
                     np.acquire(this);

@@ -68,7 +68,17 @@ import java.util.concurrent.locks.LockSupport;
  * Either the submitter sees the spinning M (which then sees the work) or sees
  * {@code nmspinning == 0} with an idle P and wakes an M. An M that was not spinning checks the
  * global queue under the lock before it puts its P on the idle list, and a submitter to the
- * global queue takes the same lock, so one of them sees the other.
+ * global queue takes the same lock, so one of them sees the other. That leaves work put on a
+ * run queue while every P is held, one of them by an M that is about to give its P up without
+ * spinning (it saw another M counted as spinning, e.g. a {@code wakep} in progress):
+ * <ol start="3">
+ *   <li><b>Need spinning</b> (Go master's {@code needspinning}): a submitter that finds no
+ *       idle P sets {@link #needSpinning}, full fence, and reads {@code npidle} again; an M
+ *       that gives up its P increments {@code npidle}, full fence, and reads
+ *       {@code needSpinning}; if set, it clears it and re-checks as in protocol 2. Either the
+ *       submitter sees the idle P and wakes an M for it, or the M sees the note. Found by a
+ *       test with {@code maxThreads == procs}: the window is a few hundred nanoseconds.
+ * </ol>
  *
  * <h2>Locking</h2>
  * One lock ({@link #lock}) guards the global queue, the idle-P and idle-M lists and the list of
@@ -108,6 +118,13 @@ public final class Scheduler {
     /** Ms alive or being created (allm may lag behind while one starts). */
     private int mcount;
     private int nextMid;
+    /**
+     * A wake-up found no idle P (or no M to give it to): the next M that gives up its P must
+     * look for work again before it parks (Go's {@code sched.needspinning}). Set by
+     * {@link #wakep}/{@link #startm}, cleared by the M that acts on it; volatile, and a stale
+     * {@code true} only costs one extra look. See "Spinning Ms", protocol 3.
+     */
+    volatile boolean needSpinning;
 
     /** Global queue length: written under lock, read anywhere (volatile) to skip empty looks. */
     private volatile int globalSize;
@@ -382,7 +399,8 @@ public final class Scheduler {
     }
 
     /**
-     * Puts {@code m} on the idle list. Caller holds no P.
+     * Puts {@code m} on the idle list, or, if a wake-up was dropped since the M last looked
+     * ({@link #needSpinning}), hands it an idle P to spin with instead. Caller holds no P.
      *
      * @return false, doing nothing, when the runtime has terminated (the M should exit)
      */
@@ -390,6 +408,16 @@ public final class Scheduler {
         synchronized (lock) {
             if (terminated) {
                 return false;
+            }
+            if (needSpinning) {
+                P pp = pidleget();
+                if (pp != null) {
+                    needSpinning = false;
+                    nmspinning.incrementAndGet();
+                    m.spinning = true;
+                    m.nextp = pp;      // stopm() finds it and does not park
+                    return true;
+                }
             }
             m.idleLink = midle;
             midle = m;
@@ -414,10 +442,22 @@ public final class Scheduler {
      */
     void wakep() {
         VarHandle.fullFence();   // the work's publication is visible before we read who spins
-        if (npidle == 0 || nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
-            return;
+        if (nmspinning.get() != 0) {
+            return;              // that M re-checks every source when it stops spinning
         }
-        startm(true);
+        if (npidle == 0) {
+            // Every P is held; one may be on its way to the idle list right now (protocol 3).
+            if (!needSpinning) {
+                needSpinning = true;
+            }
+            VarHandle.fullFence();
+            if (npidle == 0) {
+                return;
+            }
+        }
+        if (nmspinning.compareAndSet(0, 1)) {
+            startm(true);
+        }
     }
 
     /**
@@ -431,6 +471,7 @@ public final class Scheduler {
         synchronized (lock) {
             pp = terminated ? null : pidleget();
             if (pp == null) {
+                needSpinning = true;
                 if (spinning) {
                     nmspinning.decrementAndGet();
                 }
@@ -439,12 +480,13 @@ public final class Scheduler {
             m = mget();
             if (m == null) {
                 if (mcount >= maxThreads) {
+                    // Every M exists and none is idle: one of them is on its way to mput() or
+                    // busy. Leave the P idle and let the next M to park spin instead.
                     pidleput(pp);
+                    needSpinning = true;
                     if (spinning) {
                         nmspinning.decrementAndGet();
                     }
-                    diagnostics.println("goloom: runtime \"" + name + "\" has reached maxThreads=" + maxThreads
-                            + " carrier threads; a P stays idle until one is free");
                     return;
                 }
                 mid = nextMid++;
@@ -467,8 +509,8 @@ public final class Scheduler {
     }
 
     /**
-     * The "stop spinning" protocol's re-check, after the caller gave up its P and decremented
-     * {@code nmspinning}. Returns an idle P (taken off the idle list) if work appeared
+     * The re-check of protocols 2 and 3, after the caller gave up its P and either decremented
+     * {@code nmspinning} or consumed {@link #needSpinning}. Returns an idle P (taken off the idle list) if work appeared
      * meanwhile, else null. Holds no P.
      */
     P checkForWorkAfterSpinning() {
@@ -604,21 +646,36 @@ public final class Scheduler {
         synchronized (lock) {
             ex = afterClose;
             if (ex == null) {
-                ex = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(null, r, name + "-after-close", 0, false);
-                    t.setDaemon(true);
-                    return t;
-                });
+                ex = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                        r -> new FallbackCarrier(name + "-after-close", r));
                 afterClose = ex;
             }
         }
-        ex.execute(() -> {
+        ex.execute(() -> ((FallbackCarrier) Thread.currentThread()).run(g));
+    }
+
+    /** The carrier of goroutines that run after termination; see "Shutdown". */
+    private final class FallbackCarrier extends Thread {
+        /** The goroutine mounted now, for {@link #currentGoroutine()}. Written and read on this thread. */
+        G curg;
+
+        FallbackCarrier(String name, Runnable task) {
+            super(null, task, name, 0, false);
+            setDaemon(true);
+        }
+
+        void run(G g) {
             g.markRunning();
-            g.cont.run();
+            curg = g;
+            try {
+                g.cont.run();
+            } finally {
+                curg = null;
+            }
             if (!g.thread.isAlive()) {
                 goexit(g);
             }
-        });
+        }
     }
 
     // ---- the Go facade ----
@@ -628,8 +685,11 @@ public final class Scheduler {
         if (!AVAILABLE || !Thread.currentThread().isVirtual()) {
             return null;
         }
-        M m = M.current();
-        return m != null ? m.curg : null;
+        Thread carrier = VT.currentCarrierThread();
+        if (carrier instanceof M m) {
+            return m.curg;
+        }
+        return carrier instanceof FallbackCarrier f ? f.curg : null;
     }
 
     /** The scheduler of the goroutine the caller is, or null. */
