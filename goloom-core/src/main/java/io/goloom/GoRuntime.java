@@ -38,7 +38,7 @@ import java.util.concurrent.ThreadFactory;
  * configured shutdown timeout for the live ones to finish, and reports those still alive (id,
  * name, state, stack) to the diagnostics stream. It never drops one silently: a goroutine
  * still alive after close keeps working, slowly, on a single fallback carrier thread that
- * exists only while such goroutines run. Closing twice is harmless.
+ * exists only while such goroutines run. Closing twice, even concurrently, is harmless.
  */
 public final class GoRuntime implements AutoCloseable {
 
@@ -139,7 +139,8 @@ public final class GoRuntime implements AutoCloseable {
      * Stops accepting new goroutines, waits up to {@code timeout} for the live ones to finish,
      * then stops the carriers. Goroutines still alive are reported to the diagnostics stream
      * and returned; any of them that later becomes runnable runs on a fallback carrier thread
-     * instead of being lost. Returns at once (with an empty list) when already closed.
+     * instead of being lost. A second call waits (up to {@code timeout} plus a second) for the
+     * first to finish and returns what the first returned.
      *
      * @return the goroutines still alive when the wait ended
      */

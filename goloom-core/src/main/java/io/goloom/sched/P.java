@@ -233,7 +233,7 @@ final class P {
     G stealFrom(P victim, boolean stealRunnext) {
         G g = runq.stealHalf(victim.runq);
         if (g != null) {
-            int n = runq.size() + 1;
+            int n = runq.lastStolen();
             STEALS_OUT.getAndAdd(victim, (long) n);
             count(C_STEALS_IN, n);
             return g;

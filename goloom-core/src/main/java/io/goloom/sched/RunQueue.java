@@ -61,6 +61,8 @@ final class RunQueue<E> extends RunQueueTail {
     // with plain loads after an acquire of tail. Final array reference.
     private final Object[] ring;
     private final int mask;
+    /** Elements the owner's last {@link #stealHalf} took (the one returned included). Owner-only. */
+    private int lastStolen;
 
     /**
      * @param capacity a power of two, at least 2
@@ -171,6 +173,7 @@ final class RunQueue<E> extends RunQueueTail {
             throw new IllegalStateException("runqsteal: the thief's run queue is not empty");
         }
         int n = victim.grabInto(ring, mask, t);
+        lastStolen = n;
         if (n == 0) {
             return null;
         }
@@ -182,6 +185,11 @@ final class RunQueue<E> extends RunQueueTail {
             TAIL.setRelease(this, t + n);      // publish the stolen elements (pairs with thieves' getAcquire)
         }
         return e;
+    }
+
+    /** How many elements the last {@link #stealHalf} took, the returned one included. Owner only. */
+    int lastStolen() {
+        return lastStolen;
     }
 
     /**

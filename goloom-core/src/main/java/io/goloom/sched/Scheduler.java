@@ -144,6 +144,10 @@ public final class Scheduler {
     private final ConcurrentHashMap<Runnable, G> foreign = new ConcurrentHashMap<>();
     /** Counted down when closing and the last goroutine ends. */
     private final CountDownLatch drained = new CountDownLatch(1);
+    /** Counted down when the first shutdown has finished; later callers wait on it. */
+    private final CountDownLatch shutdownDone = new CountDownLatch(1);
+    /** What the first shutdown returned. Written before shutdownDone opens. */
+    private volatile List<GoHandle> stragglers = List.of();
     /** Runs goroutines that become runnable after termination; created on first use, under lock. */
     private ThreadPoolExecutor afterClose;
 
@@ -570,11 +574,13 @@ public final class Scheduler {
             throw new IllegalStateException("close()/shutdown() called from goroutine " + currentGoroutine().id()
                     + " of runtime \"" + name + "\" would wait for itself; call it from outside the runtime");
         }
+        boolean first;
         synchronized (lock) {
-            if (closing) {
-                return List.of();
-            }
+            first = !closing;
             closing = true;
+        }
+        if (!first) {
+            return awaitFirstShutdown(timeout);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         if (allgs.isEmpty()) {
@@ -619,7 +625,19 @@ public final class Scheduler {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return List.copyOf(alive);
+        stragglers = List.copyOf(alive);
+        shutdownDone.countDown();
+        return stragglers;
+    }
+
+    /** A second close(): waits (bounded) for the first to finish and returns what it returned. */
+    private List<GoHandle> awaitFirstShutdown(Duration timeout) {
+        try {
+            shutdownDone.await(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return stragglers;
     }
 
     private void reportAlive(List<G> alive, Duration waited) {
