@@ -54,7 +54,7 @@ public final class Go {
     }
 
     /**
-     * Starts a goroutine on the caller's runtime; it goes to the caller's {@code runnext} slot.
+     * Starts a goroutine on the caller's runtime, at the tail of the caller's P's run queue.
      *
      * @throws IllegalStateException if the caller is not a goroutine
      */

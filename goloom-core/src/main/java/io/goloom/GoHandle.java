@@ -36,9 +36,9 @@ public interface GoHandle {
     long createdNanos();
 
     /**
-     * {@link System#nanoTime()} when it was last made runnable, among the sampled readies: the
-     * first and then one in 8, as Go samples its scheduling latency ({@code nanoTime} costs as
-     * much as the rest of a goroutine switch, so not every switch pays it). 0 if never.
+     * {@link System#nanoTime()} when it was last made runnable, among the sampled readies:
+     * every 8th, as Go samples its scheduling latency ({@code nanoTime} costs as much as the
+     * rest of a goroutine switch, so not every switch pays it). 0 until the 8th ready.
      */
     long readiedNanos();
 

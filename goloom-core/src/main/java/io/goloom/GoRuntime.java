@@ -56,7 +56,7 @@ public final class GoRuntime implements AutoCloseable {
 
     /**
      * Starts a goroutine running {@code task}. Called from a goroutine of this runtime, the new
-     * goroutine goes to the {@code runnext} slot of the caller's P (Go's {@code newproc});
+     * goroutine goes to the tail of the caller's P's run queue (where an idle P can steal it);
      * from any other thread it goes to the global queue.
      *
      * @throws RejectedExecutionException if the runtime is closed

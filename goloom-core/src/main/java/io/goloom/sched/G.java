@@ -63,9 +63,10 @@ public final class G implements Executor, GoHandle {
     private volatile int status;
 
     /**
-     * Timestamps are taken on 1 ready in {@value #TRACK_PERIOD} (and the first), like Go's
-     * scheduling-latency tracking ({@code gTrackingPeriod = 8}): {@code System.nanoTime()} costs
-     * ~24 ns here, as much as the rest of a switch's overhead, so every switch cannot pay it.
+     * Timestamps are taken on every {@value #TRACK_PERIOD}th ready, like Go's scheduling-latency
+     * tracking ({@code gTrackingPeriod = 8}): {@code System.nanoTime()} costs ~24 ns here, as much
+     * as the rest of a switch's overhead, so every switch cannot pay it; and a goroutine that
+     * runs once (most of them) pays only for its creation time.
      */
     static final int TRACK_PERIOD = 8;
 

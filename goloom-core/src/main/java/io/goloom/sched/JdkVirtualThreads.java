@@ -54,6 +54,7 @@ final class JdkVirtualThreads implements VirtualThreads {
                         .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
                 contThread = findContinuationThread(newThread, runCont);
                 startJdkPollersOutsideGoroutines();
+                spreadJdkTimers();
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 problem = "goloom needs the JVM flag " + REQUIRED_FLAG + " to give virtual threads its own"
                         + " scheduler (JDK 25 has no public API for it). Add it to the java command line,"
@@ -120,6 +121,27 @@ final class JdkVirtualThreads implements VirtualThreads {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The JDK property naming how many timer queues serve custom-scheduled virtual threads. */
+    static final String TIMER_QUEUES_PROPERTY = "jdk.virtualThreadScheduler.timerQueues";
+
+    /**
+     * Timed parks of virtual threads with a custom scheduler ({@code Thread.sleep},
+     * {@code parkNanos}, timed waits) go to {@code VirtualThread.DelayedTaskSchedulers}:
+     * {@code max(highestOneBit(ncpus/4), 1)} single-thread {@code ScheduledThreadPoolExecutor}s,
+     * chosen by the id of the parking carrier. On 2 cores that is one thread for every timer of
+     * the JVM, and it caps {@code Thread.sleep} wake-ups at ~0.65 M/s here; two queues give
+     * 1.0-1.15 M/s (the JDK's own scheduler, which has its own delay queue: 1.0-1.4 M/s). So
+     * unless the user chose a value, goloom asks for {@code highestOneBit(max(2, ncpus/2))}.
+     * It must be set before the JDK reads it, on the first timed park of a custom-scheduled
+     * virtual thread, and only goloom creates those, after this runs.
+     */
+    private static void spreadJdkTimers() {
+        if (System.getProperty(TIMER_QUEUES_PROPERTY) == null) {
+            int ncpus = Runtime.getRuntime().availableProcessors();
+            System.setProperty(TIMER_QUEUES_PROPERTY, Integer.toString(Integer.highestOneBit(Math.max(2, ncpus / 2))));
         }
     }
 

@@ -48,15 +48,21 @@ final class M extends Thread {
     /** Link in the idle-M list. Guarded by the scheduler lock. */
     M idleLink;
 
-    M(Scheduler sched, int mid, P p, boolean spinning) {
+    /** An unstarted M; {@link #start(P, boolean)} gives it its first P. */
+    M(Scheduler sched, int mid) {
         super(null, null, sched.name() + "-m-" + mid, 0, false);
         this.sched = sched;
         this.mid = mid;
-        this.nextp = p;
-        this.spinning = spinning;
         this.rand = mid * 0x9E3779B9 | 1;
         setDaemon(true);
         setContextClassLoader(sched.contextClassLoader());
+    }
+
+    /** Starts the thread holding {@code first}, spinning or not. */
+    void start(P first, boolean spin) {
+        spinning = spin;   // race: written before start(), which happens-before run()
+        nextp = first;
+        start();
     }
 
     @Override

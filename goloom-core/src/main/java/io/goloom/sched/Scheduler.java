@@ -34,10 +34,14 @@ import java.util.concurrent.locks.LockSupport;
  * The JDK calls {@link G#execute} whenever a virtual thread becomes runnable, which calls
  * {@link #ready}:
  * <ul>
- *   <li>from a goroutine running on an M of this runtime (unpark, {@code go}): into the
+ *   <li>from a goroutine running on an M of this runtime (unpark, lock hand-off, ...): into the
  *       {@code runnext} slot of that M's P, displacing the previous occupant to the queue's tail
  *       (Go's {@code runqput(pp, gp, next=true)}). The woken goroutine runs as soon as the
  *       current one blocks, on the same carrier, with no thread wake-up;
+ *   <li>a new goroutine started from a goroutine of this runtime ({@code go}): the tail of that
+ *       P's local queue, then {@link #wakep()}. Go puts it in {@code runnext}; measured here,
+ *       spawning 1,000,000 from one goroutine ran at 0.96x the JDK's rate that way and 1.27x at
+ *       the tail (docs/PERFORMANCE.md);
  *   <li>from the goroutine's own carrier right after it unmounted ({@code Thread.yield()}, or a
  *       park whose permit was already there): the local queue's tail (Go's {@code goyield});
  *       after {@code Go.yield()}: the global queue (Go's {@code Gosched});
@@ -153,6 +157,17 @@ public final class Scheduler {
 
     private final ThreadFactory threadFactory = this::newGoroutineThread;
 
+    /**
+     * The first {@code procs} Ms, built (not started) together so that their thread ids are
+     * consecutive: the JDK puts a timed park ({@code Thread.sleep}) of a custom-scheduled virtual
+     * thread on timer queue {@code carrierThreadId & (queues - 1)} (see
+     * {@code JdkVirtualThreads.spreadJdkTimers}), and Ms created one by one, as goroutines
+     * (which take thread ids too) come and go, can all land on one queue: measured here, 0.64 vs
+     * 1.0 M wake-ups/s. Started on demand by {@link #newm}. Final array; each element is
+     * started at most once, under the mid reservation made in {@link #startm}.
+     */
+    private final M[] firstMs;
+
     public Scheduler(GoRuntime runtime, String name, int procs, int runQueueCapacity, int maxThreads,
                      Duration shutdownTimeout, Thread.UncaughtExceptionHandler handler, PrintStream diagnostics) {
         this.runtime = runtime;
@@ -168,6 +183,10 @@ public final class Scheduler {
             allp[i] = new P(this, i, runQueueCapacity);
         }
         this.stealOrder = new StealOrder(procs);
+        this.firstMs = new M[procs];
+        for (int i = 0; i < procs; i++) {
+            firstMs[i] = new M(this, i);
+        }
         this.allgs = new AllGs(procs);
         synchronized (lock) {
             for (int i = procs - 1; i >= 0; i--) {
@@ -218,7 +237,7 @@ public final class Scheduler {
         } else if (prev == G.S_DEAD) {
             return;
         }
-        if ((g.readies++ & (G.TRACK_PERIOD - 1)) == 0) {
+        if ((++g.readies & (G.TRACK_PERIOD - 1)) == 0) {
             g.tracked = true;
             g.readiedNanos = System.nanoTime();
         }
@@ -239,12 +258,18 @@ public final class Scheduler {
                     }
                     return;
                 }
+                if (prev == G.S_NEW) {
+                    // A new goroutine: the local tail, not runnext (measured; see the class comment).
+                    pp.runqputTail(g);
+                    wakep();
+                    return;
+                }
                 G old = pp.putRunnext(g);
                 if (old != null) {
                     pp.runqputTail(old);
                     wakep();              // stealable work appeared
-                } else if (prev == G.S_NEW || pp.shouldWakeForRunnext()) {
-                    wakep();              // Go's newproc; or the owner is slow to run runnext (see P)
+                } else if (pp.shouldWakeForRunnext()) {
+                    wakep();              // the owner has been slow to run its runnext (see P)
                 }
                 return;
             }
@@ -505,11 +530,11 @@ public final class Scheduler {
     }
 
     private void newm(int mid, P pp, boolean spinning) {
-        M m = new M(this, mid, pp, spinning);
+        M m = mid < firstMs.length ? firstMs[mid] : new M(this, mid);
         synchronized (lock) {
             allm.add(m);
         }
-        m.start();
+        m.start(pp, spinning);
     }
 
     /**
@@ -648,8 +673,9 @@ public final class Scheduler {
         long now = System.nanoTime();
         for (G g : alive) {
             sb.append(g).append(", created ").append((now - g.createdNanos) / 1_000_000).append(" ms ago")
-                    .append(g.startedNanos == 0 ? ", never ran" : ", last ran " + (now - g.startedNanos) / 1_000_000 + " ms ago")
-                    .append(" on P").append(g.lastP).append('\n');
+                    .append(g.lastP < 0 ? ", never ran" : ", last ran on P" + g.lastP)
+                    .append(g.startedNanos == 0 ? "" : ", last sampled start " + (now - g.startedNanos) / 1_000_000 + " ms ago")
+                    .append('\n');
             for (StackTraceElement e : g.thread.getStackTrace()) {
                 sb.append("\tat ").append(e).append('\n');
             }
