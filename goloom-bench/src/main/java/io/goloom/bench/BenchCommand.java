@@ -42,15 +42,15 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--quick", description = "Smaller workloads and fewer rounds: under 2 minutes on 2 cores.")
+    @Option(names = "--quick", description = "Smaller workloads: under 2 minutes on 2 cores.")
     private boolean quick;
 
     @Option(names = "--rounds", paramLabel = "N",
-            description = "Measured rounds per side (default: 5, with --quick: 3).")
+            description = "Measured rounds per side (default: 5).")
     private Integer rounds;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Warm-up rounds per side, discarded (default: 2, with --quick: 1).")
+            description = "Warm-up rounds per side, discarded (default: 2).")
     private Integer warmup;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
@@ -145,8 +145,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Compare.Plan plan() {
-        int measured = rounds != null ? rounds : quick ? 3 : 5;
-        int discarded = warmup != null ? warmup : quick ? 1 : 2;
+        int measured = rounds != null ? rounds : 5;
+        int discarded = warmup != null ? warmup : 2;
         if (measured < 1 || discarded < 0 || roundTimeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(),
                     "--rounds must be >= 1, --warmup >= 0 and --round-timeout >= 1; got "
