@@ -220,4 +220,46 @@ class BugRegressionTest {
             assertTrue(stats.stream().mapToLong(ProcStats::stealsIn).sum() > 0, stats::toString);
         }
     }
+    /**
+     * Regression: {@code Thread.getStackTrace()} of a goroutine waiting in the global queue made
+     * the JDK ready it a second time (it resubmits a runnable, unmounted thread after suspending
+     * it); goloom queued it twice, which cut the global queue's intrusive list, lost the
+     * goroutines behind it and killed a carrier with a NullPointerException. close() hit it by
+     * itself, since its report takes the stacks of live goroutines. Found in review.
+     */
+    @Test
+    @Timeout(60)
+    void stackTraceOfAQueuedGoroutineDoesNotQueueItTwice() throws Exception {
+        AtomicBoolean hogRun = new AtomicBoolean(true);
+        CountDownLatch hogStarted = new CountDownLatch(1), allDone = new CountDownLatch(3);
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("stack-requeue")).procs(1).build()) {
+            Thread[] waiters = new Thread[3];
+            for (int i = 0; i < waiters.length; i++) {
+                waiters[i] = rt.go("w" + i, () -> {
+                    LockSupport.park();
+                    allDone.countDown();
+                }).thread();
+            }
+            for (Thread t : waiters) {
+                TestSupport.awaitCondition(() -> t.getState() == Thread.State.WAITING, WAIT, () -> t + " to park");
+            }
+            rt.go("hog", () -> {                 // holds the only P, so the unparked stay queued
+                hogStarted.countDown();
+                while (hogRun.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            await(hogStarted, WAIT, "the hog to run");
+            for (Thread t : waiters) {
+                LockSupport.unpark(t);           // from a platform thread: the global queue
+            }
+            assertEquals(3, rt.globalQueueLength());
+            for (Thread t : waiters) {
+                assertTrue(t.getStackTrace().length >= 0);
+            }
+            assertEquals(3, rt.globalQueueLength(), "getStackTrace() queued a goroutine a second time");
+            hogRun.set(false);
+            await(allDone, WAIT, "every queued goroutine to run");
+        }
+    }
 }

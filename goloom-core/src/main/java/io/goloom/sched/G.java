@@ -24,9 +24,10 @@ import java.util.concurrent.Executor;
  *   RUNNING  -> WAITING, same gen // its M, after the continuation returned, if nobody readied it
  *   any      -> DEAD              // its M, once the thread has terminated (exactly once)
  * </pre>
- * The JDK calls {@code execute} only after the continuation has unmounted (it unparks a thread
- * only once it is parked), so a goroutine is in at most one queue at a time. It may be queued,
- * and even running on another M, before the M that ran it last has returned from
+ * The JDK calls {@code execute} only after the continuation has unmounted. It may call it again
+ * for a goroutine that is already RUNNABLE (after {@code Thread.getStackTrace()}); that call
+ * finds RUNNABLE and adds nothing, so a goroutine is in at most one queue at a time. It may be
+ * queued, and even running on another M, before the M that ran it last has returned from
  * {@code cont.run()}: that M's {@code RUNNING -> WAITING} CAS then fails on the generation.
  *
  * <h2>Foreign threads</h2>

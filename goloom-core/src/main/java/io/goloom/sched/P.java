@@ -276,9 +276,11 @@ final class P {
     }
 
     /**
-     * True only if this P has no runnable goroutine. Never reports empty while work is present
-     * (Go's {@code runqempty}: a displaced runnext is queued before runnext is replaced). Any
-     * thread.
+     * True only if this P has no runnable goroutine waiting (Go's {@code runqempty}). The queue is
+     * read before and after runnext: a ready replaces runnext before queueing the displaced
+     * goroutine, so one of the reads sees it. The one moment it can answer "empty" with work
+     * present is the streak-cap move in {@link #runqget}, when the owner itself holds the
+     * goroutine and runs it next, so no wake-up is owed. Any thread.
      */
     boolean runqEmpty() {
         return runq.isEmpty() && runnext == null && runq.isEmpty();

@@ -234,7 +234,11 @@ public final class Scheduler {
         int prev = g.markRunnable();
         if (prev == G.S_NEW) {
             register(g);
-        } else if (prev == G.S_DEAD) {
+        } else if (prev == G.S_RUNNABLE || prev == G.S_DEAD) {
+            // Already queued and not yet started: the JDK readies a runnable, unmounted thread a
+            // second time after Thread.getStackTrace() suspended it ("resubmit as task may have
+            // run while suspended"), after restoring its state, so the queued entry will run it.
+            // A second entry would corrupt the global queue's intrusive list.
             return;
         }
         if ((++g.readies & (G.TRACK_PERIOD - 1)) == 0) {
@@ -618,8 +622,24 @@ public final class Scheduler {
             interrupted = true;
         }
         List<G> alive = allgs.snapshot();
+        stragglers = List.copyOf(alive);
+        try {
+            terminate(alive, timeout, deadline, interrupted);
+        } finally {
+            shutdownDone.countDown();   // a second close() never waits for a first that failed
+        }
+        return stragglers;
+    }
+
+    /** Steps 3 and 4 of "Shutdown": report, then hand everything left to the fallback carrier. */
+    private void terminate(List<G> alive, Duration timeout, long deadline, boolean interrupted) {
         if (!alive.isEmpty()) {
-            reportAlive(alive, timeout);
+            try {
+                reportAlive(alive, timeout);
+            } catch (RuntimeException e) {
+                // The report must not stop the shutdown: the stragglers are still returned.
+                diagnostics.println("goloom: reporting the live goroutines of \"" + name + "\" failed: " + e);
+            }
         }
         List<M> ms;
         synchronized (lock) {
@@ -650,9 +670,6 @@ public final class Scheduler {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        stragglers = List.copyOf(alive);
-        shutdownDone.countDown();
-        return stragglers;
     }
 
     /** A second close(): waits (bounded) for the first to finish and returns what it returned. */
