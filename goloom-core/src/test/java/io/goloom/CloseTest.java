@@ -51,8 +51,7 @@ class CloseTest {
                 int id = i;
                 rt.go(() -> {
                     try {
-                        release.await();
-                        Thread.sleep(5);     // finish a little after the release, inside close's wait
+                        release.await();     // released only after close() began
                         finished.incrementAndGet(id);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();

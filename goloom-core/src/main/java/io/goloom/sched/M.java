@@ -48,7 +48,7 @@ final class M extends Thread {
     /** Link in the idle-M list. Guarded by the scheduler lock. */
     M idleLink;
 
-    /** An unstarted M; {@link #start(P, boolean)} gives it its first P. */
+    /** An unstarted M; {@link #startHolding} gives it its first P. */
     M(Scheduler sched, int mid) {
         super(null, null, sched.name() + "-m-" + mid, 0, false);
         this.sched = sched;
@@ -59,7 +59,7 @@ final class M extends Thread {
     }
 
     /** Starts the thread holding {@code first}, spinning or not. */
-    void start(P first, boolean spin) {
+    void startHolding(P first, boolean spin) {
         spinning = spin;   // race: written before start(), which happens-before run()
         nextp = first;
         start();

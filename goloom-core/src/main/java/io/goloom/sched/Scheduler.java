@@ -538,7 +538,7 @@ public final class Scheduler {
         synchronized (lock) {
             allm.add(m);
         }
-        m.start(pp, spinning);
+        m.startHolding(pp, spinning);
     }
 
     /**
