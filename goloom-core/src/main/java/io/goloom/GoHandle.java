@@ -35,20 +35,6 @@ public interface GoHandle {
     /** {@link System#nanoTime()} when it was created. */
     long createdNanos();
 
-    /**
-     * {@link System#nanoTime()} when it was last made runnable, among the sampled readies:
-     * every 8th, as Go samples its scheduling latency ({@code nanoTime} costs as much as the
-     * rest of a goroutine switch, so not every switch pays it). 0 until the 8th ready.
-     */
-    long readiedNanos();
-
-    /**
-     * {@link System#nanoTime()} when it started running after the last sampled ready (see
-     * {@link #readiedNanos()}); {@code startedNanos() - readiedNanos()} is a scheduling-latency
-     * sample when both are set and the start is later. 0 if never.
-     */
-    long startedNanos();
-
     /** True once the goroutine's task has returned or thrown (its thread has terminated). */
     default boolean isDone() {
         return thread().getState() == Thread.State.TERMINATED;

@@ -11,7 +11,12 @@ package io.goloom;
  * @param stealsOut   goroutines others stole from this P
  * @param goroutinesRun goroutine runs started on this P (one per mount of a continuation)
  * @param runQueueLength goroutines in the local run queue when read (runnext not included)
+ * @param latencySamples runs on this P whose scheduling latency (from being readied to starting)
+ *                    was measured: one run in 8 of each goroutine, as Go samples it, because
+ *                    {@code System.nanoTime()} costs as much as the rest of a switch
+ * @param latencyNanos the sum of those latencies; divided by {@code latencySamples}, the mean
  */
 public record ProcStats(int id, long runnextHits, long localPops, long globalGrabs,
-                        long stealsIn, long stealsOut, long goroutinesRun, int runQueueLength) {
+                        long stealsIn, long stealsOut, long goroutinesRun, int runQueueLength,
+                        long latencySamples, long latencyNanos) {
 }

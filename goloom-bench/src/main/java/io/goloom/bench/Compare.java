@@ -22,7 +22,9 @@ import java.util.concurrent.TimeoutException;
  * The comparison harness. Each workload runs on goloom and on the JDK's default scheduler in
  * this one process, round by round: in every round both sides run once, and the side that goes
  * first swaps each round, so slow drift (JIT, heap growth, a noisy neighbour) falls on both
- * alike. Warm-up rounds are discarded; the medians of the measured rounds become the rows.
+ * alike. Warm-up rounds are discarded; the medians of the measured rounds become the rows. A
+ * {@linkplain Workload#singleRound() single-round} workload (a soak, a fresh-JVM measurement)
+ * runs once per side.
  * Each workload gets one goloom runtime, shared by its rounds and closed after them. A round
  * that times out or throws ends its workload, reported as FAILED, and the run goes on. The Go
  * column, when there is one, comes from the workload's Go program, run after its Java rounds
@@ -98,11 +100,13 @@ public final class Compare {
         Samples samples = new Samples(new ArrayList<>(), new ArrayList<>(), null);
         try (Side goloom = Side.open(Side.GOLOOM, plan.procs()); Side jdk = Side.open(Side.JDK, plan.procs())) {
             List<Side> sides = w.usesScheduler() ? List.of(goloom, jdk) : List.of(goloom);
-            for (int r = 0; r < plan.warmup() + plan.rounds(); r++) {
+            int warmup = w.singleRound() ? 0 : plan.warmup();
+            int rounds = w.singleRound() ? 1 : plan.rounds();
+            for (int r = 0; r < warmup + rounds; r++) {
                 for (Side side : r % 2 == 0 ? sides : sides.reversed()) {
                     try {
                         double[] values = runRound(w, side);
-                        if (r >= plan.warmup()) {
+                        if (r >= warmup) {
                             (side == goloom ? samples.goloom() : samples.jdk()).add(values);
                         }
                     } catch (TimeoutException e) {
@@ -124,7 +128,7 @@ public final class Compare {
         // Start every round from the same heap: the garbage of the previous round (a million
         // spawned threads) would otherwise be collected on the clock of the next side.
         System.gc();
-        double[] values = w.run(new Round(side, plan.roundTimeout()));
+        double[] values = w.run(new Round(side, w.roundTimeout(plan.roundTimeout())));
         if (values.length != w.metrics().size()) {
             throw new IllegalStateException(w.name() + " returned " + Arrays.toString(values)
                     + " for metrics " + w.metrics());

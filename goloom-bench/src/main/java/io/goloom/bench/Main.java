@@ -8,15 +8,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The entry point of {@code goloom-bench.jar}: {@code bench} (the side-by-side comparison) or
- * {@code jmh} (the micro-benchmarks).
+ * The entry point of {@code goloom-bench.jar}: {@code bench} (the side-by-side comparison),
+ * {@code footprint} (the cost of a parked goroutine, one side per JVM) or {@code jmh} (the
+ * micro-benchmarks).
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -jar goloom-bench.jar bench --quick
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -jar goloom-bench.jar footprint --side goloom --histogram
  * java -jar goloom-bench.jar jmh -l
  * </pre>
  */
-@Command(name = "goloom-bench", subcommands = {BenchCommand.class, JmhCommand.class},
+@Command(name = "goloom-bench", subcommands = {BenchCommand.class, FootprintCommand.class, JmhCommand.class},
         description = "Measures goloom against the JDK default virtual-thread scheduler and Go.")
 public final class Main implements Runnable {
 
@@ -33,6 +35,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: bench or jmh");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: bench, footprint or jmh");
     }
 }

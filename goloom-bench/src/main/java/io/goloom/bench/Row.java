@@ -16,9 +16,9 @@ import io.goloom.bench.workload.Metric;
  */
 public record Row(String workload, Metric metric, Double goloom, Double jdk, Double go, String failure) {
 
-    /** goloom / JDK of the medians; null unless both exist. */
+    /** goloom / JDK of the medians; null unless both exist and the metric has a ratio. */
     public Double ratio() {
-        return goloom == null || jdk == null ? null : goloom / jdk;
+        return goloom == null || jdk == null || !metric.hasRatio() ? null : goloom / jdk;
     }
 
     /** PASS or MISS against the target, "-" without one, FAILED (why) if the workload failed. */

@@ -51,37 +51,39 @@ public final class G implements Executor, GoHandle {
         }
     }
 
+    // Layout: 64 bytes with compressed oops (GLayoutTest holds it there). The JDK's own part of
+    // a parked virtual thread is ~820 bytes, so every field here costs a million-goroutine heap
+    // about 0.1% per byte: the thread is reached through cont, the sampling period through the
+    // run generation, and a goroutine's timestamps are two.
+
     final Scheduler sched;
-    final long id;
-    final Thread thread;
-    /** The JDK's runContinuation of {@link #thread}: running it mounts the goroutine. */
+    /** The JDK's runContinuation of the goroutine's thread: running it mounts the goroutine. */
     final Runnable cont;
-    /** True when adopted from an inheriting virtual thread rather than created by goloom. */
-    final boolean foreign;
+    final long id;
     final long createdNanos;
 
     /** State and run generation; CAS as in the table above. */
     private volatile int status;
 
     /**
-     * Timestamps are taken on every {@value #TRACK_PERIOD}th ready, like Go's scheduling-latency
-     * tracking ({@code gTrackingPeriod = 8}): {@code System.nanoTime()} costs ~24 ns here, as much
-     * as the rest of a switch's overhead, so every switch cannot pay it; and a goroutine that
-     * runs once (most of them) pays only for its creation time.
+     * Timestamps are taken for one run in {@value #TRACK_PERIOD} (when the run's generation is a
+     * multiple of it), like Go's scheduling-latency tracking ({@code gTrackingPeriod = 8}):
+     * {@code System.nanoTime()} costs ~24 ns here, as much as the rest of a switch's overhead,
+     * so every switch cannot pay it, and a goroutine that runs once pays only for its creation.
      */
     static final int TRACK_PERIOD = 8;
 
-    // Written by whoever readies / runs the goroutine (one at a time: a goroutine is readied
-    // once per run, and the queue hand-off orders the ready before the run). Read racily by
-    // observers; a stale value only ages a diagnostic.
-    long readiedNanos;
-    long startedNanos;
-    int lastP = -1;
-    /** Readies so far; selects the tracked ones. */
-    int readies;
-    /** This run is tracked: its M records {@link #startedNanos}. */
-    boolean tracked;
-
+    /**
+     * For a tracked run: when it was readied, until its M starts it; then when it started.
+     * Written by whoever readies / runs the goroutine (one at a time: a goroutine is readied
+     * once per run, and the queue hand-off orders the ready before the run). Read racily by
+     * observers; a stale value only ages a diagnostic.
+     */
+    long schedNanos;
+    /** The P it last ran on, -1 before its first run. Written by its M; read racily. */
+    short lastP = -1;
+    /** True when adopted from an inheriting virtual thread rather than created by goloom. */
+    final boolean foreign;
     /** Set by {@code Go.yield()} just before {@code Thread.yield()}; read and cleared by execute on the same carrier. */
     boolean yieldToGlobal;
 
@@ -97,8 +99,7 @@ public final class G implements Executor, GoHandle {
         this.foreign = false;
         this.createdNanos = System.nanoTime();
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
-        this.thread = Scheduler.VT.newThread(this, name, task);
-        this.cont = Scheduler.VT.continuationOf(thread);
+        this.cont = Scheduler.VT.continuationOf(Scheduler.VT.newThread(this, name, task));
     }
 
     /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
@@ -108,7 +109,6 @@ public final class G implements Executor, GoHandle {
         this.foreign = true;
         this.createdNanos = System.nanoTime();
         this.cont = cont;
-        this.thread = Scheduler.VT.threadOf(cont);
     }
 
     /**
@@ -130,14 +130,13 @@ public final class G implements Executor, GoHandle {
     /**
      * NEW/WAITING/RUNNING -> RUNNABLE; a DEAD goroutine stays DEAD.
      *
-     * @return the state before the call
+     * @return the status before the call: see {@link #stateOf} and {@link #nextRunTracked}
      */
     int markRunnable() {
         for (;;) {
             int s = status;
-            int state = s & STATE_MASK;
-            if (state == S_DEAD || STATUS.compareAndSet(this, s, (s & ~STATE_MASK) | S_RUNNABLE)) {
-                return state;
+            if (stateOf(s) == S_DEAD || STATUS.compareAndSet(this, s, (s & ~STATE_MASK) | S_RUNNABLE)) {
+                return s;
             }
         }
     }
@@ -164,7 +163,21 @@ public final class G implements Executor, GoHandle {
     }
 
     int rawState() {
+        return stateOf(status);
+    }
+
+    static int stateOf(int status) {
         return status & STATE_MASK;
+    }
+
+    /** Whether the run with status {@code running} (from {@link #markRunning}) is timed. */
+    static boolean tracked(int running) {
+        return (running & (TRACK_PERIOD * GEN_ONE - 1) & ~STATE_MASK) == 0;
+    }
+
+    /** Whether the next run after status {@code before} (from {@link #markRunnable}) will be timed. */
+    static boolean nextRunTracked(int before) {
+        return tracked(before + GEN_ONE);
     }
 
     // ---- GoHandle ----
@@ -176,12 +189,12 @@ public final class G implements Executor, GoHandle {
 
     @Override
     public String name() {
-        return thread.getName();
+        return thread().getName();
     }
 
     @Override
     public Thread thread() {
-        return thread;
+        return Scheduler.VT.threadOf(cont);
     }
 
     @Override
@@ -205,15 +218,6 @@ public final class G implements Executor, GoHandle {
         return createdNanos;
     }
 
-    @Override
-    public long readiedNanos() {
-        return readiedNanos;
-    }
-
-    @Override
-    public long startedNanos() {
-        return startedNanos;
-    }
 
     @Override
     public String toString() {

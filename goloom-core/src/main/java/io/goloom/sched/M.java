@@ -103,10 +103,11 @@ final class M extends Thread {
         }
         pp.count(P.C_RUNS);
         int running = g.markRunning();
-        g.lastP = pp.id;
-        if (g.tracked) {
-            g.tracked = false;
-            g.startedNanos = System.nanoTime();
+        g.lastP = (short) pp.id;
+        if (G.tracked(running)) {
+            long now = System.nanoTime();
+            pp.sampleLatency(now - g.schedNanos);
+            g.schedNanos = now;
         }
         curg = g;
         try {
@@ -118,7 +119,7 @@ final class M extends Thread {
             t.printStackTrace(sched.diagnostics());
         }
         curg = null;
-        if (!g.thread.isAlive()) {
+        if (!g.thread().isAlive()) {
             sched.goexit(g);
         } else {
             g.markWaiting(running);

@@ -93,7 +93,7 @@ final class P {
     // Counter slots: written by the owner only (setOpaque of its own plain read + 1), read by
     // anyone with getOpaque, so a snapshot never sees a torn or out-of-thin-air value.
     static final int C_RUNNEXT_HITS = 0, C_LOCAL_POPS = 1, C_GLOBAL_GRABS = 2, C_STEALS_IN = 3, C_RUNS = 4;
-    private static final int N_COUNTERS = 5;
+    private static final int C_LATENCY_SAMPLES = 5, C_LATENCY_NANOS = 6, N_COUNTERS = 7;
 
     final Scheduler sched;
     final int id;
@@ -305,13 +305,20 @@ final class P {
         COUNTERS.setOpaque(counters, slot, counters[slot] + n);
     }
 
+    /** One sampled scheduling latency (ready to running) of a goroutine run on this P. Owner only. */
+    void sampleLatency(long nanos) {
+        count(C_LATENCY_SAMPLES);
+        count(C_LATENCY_NANOS, nanos);
+    }
+
     private long counter(int slot) {
         return (long) COUNTERS.getOpaque(counters, slot);
     }
 
     ProcStats stats() {
         return new ProcStats(id, counter(C_RUNNEXT_HITS), counter(C_LOCAL_POPS), counter(C_GLOBAL_GRABS),
-                counter(C_STEALS_IN), stealsOut, counter(C_RUNS), runq.size());
+                counter(C_STEALS_IN), stealsOut, counter(C_RUNS), runq.size(),
+                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS));
     }
 
     @Override

@@ -202,7 +202,7 @@ public final class Scheduler {
             throw rejected();
         }
         G g = newG(name, task);
-        g.thread.start();
+        g.thread().start();
         return g;
     }
 
@@ -214,12 +214,12 @@ public final class Scheduler {
         if (closing) {
             throw rejected();
         }
-        return newG("", task).thread;
+        return newG("", task).thread();
     }
 
     private G newG(String name, Runnable task) {
         G g = new G(this, goidgen.incrementAndGet(), name, task);
-        g.thread.setUncaughtExceptionHandler(uncaughtHandler);
+        g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
     }
 
@@ -231,7 +231,8 @@ public final class Scheduler {
 
     /** Makes {@code g} runnable. Any thread; never blocks. */
     void ready(G g) {
-        int prev = g.markRunnable();
+        int before = g.markRunnable();
+        int prev = G.stateOf(before);
         if (prev == G.S_NEW) {
             register(g);
         } else if (prev == G.S_RUNNABLE || prev == G.S_DEAD) {
@@ -241,9 +242,8 @@ public final class Scheduler {
             // A second entry would corrupt the global queue's intrusive list.
             return;
         }
-        if ((++g.readies & (G.TRACK_PERIOD - 1)) == 0) {
-            g.tracked = true;
-            g.readiedNanos = System.nanoTime();
+        if (G.nextRunTracked(before)) {
+            g.schedNanos = System.nanoTime();
         }
         if (terminated) {
             runAfterClose(g);
@@ -691,9 +691,8 @@ public final class Scheduler {
         for (G g : alive) {
             sb.append(g).append(", created ").append((now - g.createdNanos) / 1_000_000).append(" ms ago")
                     .append(g.lastP < 0 ? ", never ran" : ", last ran on P" + g.lastP)
-                    .append(g.startedNanos == 0 ? "" : ", last sampled start " + (now - g.startedNanos) / 1_000_000 + " ms ago")
                     .append('\n');
-            for (StackTraceElement e : g.thread.getStackTrace()) {
+            for (StackTraceElement e : g.thread().getStackTrace()) {
                 sb.append("\tat ").append(e).append('\n');
             }
         }
@@ -733,7 +732,7 @@ public final class Scheduler {
             } finally {
                 curg = null;
             }
-            if (!g.thread.isAlive()) {
+            if (!g.thread().isAlive()) {
                 goexit(g);
             }
         }

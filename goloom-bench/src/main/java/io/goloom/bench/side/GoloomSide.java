@@ -45,6 +45,11 @@ public final class GoloomSide implements Side {
     }
 
     @Override
+    public int carriers() {
+        return runtime.threads();
+    }
+
+    @Override
     public void close() {
         runtime.close();
     }

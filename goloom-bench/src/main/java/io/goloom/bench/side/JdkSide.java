@@ -5,6 +5,8 @@ import java.util.concurrent.ThreadFactory;
 /** The JDK's default virtual-thread scheduler (a ForkJoinPool shared by the whole JVM). */
 public final class JdkSide implements Side {
 
+    private static final String CARRIER_CLASS = "jdk.internal.misc.CarrierThread";
+
     private final ThreadFactory threads = Thread.ofVirtual().factory();
 
     JdkSide() {
@@ -28,6 +30,17 @@ public final class JdkSide implements Side {
     @Override
     public void gosched() {
         Thread.yield();
+    }
+
+    /**
+     * The default scheduler's carriers are {@code jdk.internal.misc.CarrierThread}s (a
+     * ForkJoinWorkerThread subclass); counted by class name across all live platform threads.
+     */
+    @Override
+    public int carriers() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getClass().getName().equals(CARRIER_CLASS))
+                .count();
     }
 
     /** Nothing to release: the default scheduler lives as long as the JVM. */

@@ -47,6 +47,9 @@ public sealed interface Side extends AutoCloseable permits GoloomSide, JdkSide {
      */
     void gosched();
 
+    /** The platform threads carrying this side's virtual threads now, idle ones included. */
+    int carriers();
+
     /** Releases the side's carriers after its threads have finished. */
     @Override
     void close();

@@ -10,6 +10,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One run of a workload on one side, bounded by a deadline. Every wait a workload makes goes
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeoutException;
  * where they are: goloom's {@code close()} reports the goroutines still stuck.
  */
 public final class Round {
+
+    private static final long POLL_PAUSE_NANOS = 50_000;
 
     private final Side side;
     private final Duration timeout;
@@ -55,6 +58,46 @@ public final class Round {
         if (!latch.await(remainingNanos(), TimeUnit.NANOSECONDS)) {
             throw timedOut();
         }
+    }
+
+    /**
+     * Waits until the deadline for every one of {@code threads} to be parked ({@code WAITING}).
+     * A park has no event to wait on, so this polls, pausing 50 us between polls of a thread
+     * that is not parked yet: a poller that is itself a virtual thread then leaves its carrier to
+     * the threads it waits for ({@code Thread.yield} does not, on the JDK's scheduler with one
+     * carrier: it can run the yielder again at once).
+     */
+    public void awaitParked(Thread[] threads) throws TimeoutException {
+        for (Thread t : threads) {
+            while (t.getState() != Thread.State.WAITING) {
+                if (remainingNanos() <= 0) {
+                    throw new TimeoutException("a thread did not park within " + timeout.toSeconds() + " s: " + t);
+                }
+                LockSupport.parkNanos(POLL_PAUSE_NANOS);
+            }
+        }
+    }
+
+    /** Joins every one of {@code threads}, until the deadline. */
+    public void join(Thread[] threads) throws InterruptedException, TimeoutException {
+        for (Thread t : threads) {
+            if (!t.join(Duration.ofNanos(Math.max(1, remainingNanos())))) {
+                throw timedOut();
+            }
+        }
+    }
+
+    /**
+     * Waits for {@code process} until the deadline; past it, destroys it and throws.
+     *
+     * @return its exit status
+     */
+    public int waitFor(Process process) throws InterruptedException, TimeoutException {
+        if (!process.waitFor(remainingNanos(), TimeUnit.NANOSECONDS)) {
+            process.destroyForcibly();
+            throw timedOut();
+        }
+        return process.exitValue();
     }
 
     private long remainingNanos() {

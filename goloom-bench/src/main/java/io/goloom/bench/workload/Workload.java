@@ -1,6 +1,7 @@
 package io.goloom.bench.workload;
 
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -36,5 +37,19 @@ public interface Workload {
      */
     default boolean usesScheduler() {
         return true;
+    }
+
+    /**
+     * True for a workload measured in one round per side, without warm-up: a soak, which
+     * measures drift within its one long round, or a measurement made in a fresh JVM, which
+     * has nothing to warm and would only repeat itself.
+     */
+    default boolean singleRound() {
+        return false;
+    }
+
+    /** How long one round may take, given the run's {@code --round-timeout}: longer for a soak. */
+    default Duration roundTimeout(Duration planned) {
+        return planned;
     }
 }

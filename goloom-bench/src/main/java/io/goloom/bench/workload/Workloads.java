@@ -12,7 +12,7 @@ public final class Workloads {
     /**
      * Every workload. {@code quick} shrinks those whose full size would not fit a run of under
      * two minutes on two cores; the counts the product documents (1,000,000 spawns, 10,000
-     * subscribers, 16,384 sleepers) stay.
+     * subscribers, 16,384 sleepers, 1,000,000 parked, a live population of 10,000) stay.
      */
     public static List<Workload> all(boolean quick) {
         return List.of(
@@ -23,6 +23,8 @@ public final class Workloads {
                 new FanOut(10_000, quick ? 100 : 1_000),
                 new Sleep16k(16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
                 new Yield(quick ? 200_000 : 1_000_000),
-                new Floor(quick ? 1_000_000 : 5_000_000));
+                new Floor(quick ? 1_000_000 : 5_000_000),
+                new Footprint(1_000_000),
+                new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)));
     }
 }
