@@ -17,7 +17,10 @@ import java.time.Duration;
  */
 public interface GoHandle {
 
-    /** The goroutine id: unique within its runtime, assigned in creation order from 1. */
+    /**
+     * The goroutine id: unique within its runtime, from 1. As in Go, each P hands out ids from
+     * its own batch of 16, so ids rise with creation on one P but not across Ps.
+     */
     long id();
 
     /** The goroutine's name (its thread's name); empty when it was given none. */

@@ -45,6 +45,13 @@ final class P {
     static final int S_IDLE = 0, S_RUNNING = 1;
 
     /**
+     * Goroutine ids a P takes from the shared counter at a time (Go's {@code _GoidCacheBatch}):
+     * spawning on two Ps then touches the shared counter once per 16 goroutines, and
+     * consecutive goroutines of one P land in the same {@link AllGs} stripe.
+     */
+    static final int GOID_BATCH = 16;
+
+    /**
      * Consecutive runs from {@code runnext} before the queue gets a turn. Go has no count: its
      * chain shares one 10 ms time slice, enforced by sysmon (issue #4); Tokio caps its LIFO slot
      * at 3 polls ("picked out of thin air"). We take Tokio's value: it bounds the wait of the
@@ -115,6 +122,9 @@ final class P {
     final G[] overflowBatch;
     private final long[] counters = new long[N_COUNTERS];
 
+    /** This P's batch of goroutine ids (Go's {@code goidcache}): the next one, and the end. Owner-only. */
+    private long goidNext, goidEnd;
+
     /** Lone runnext puts so far; selects the probes. Owner-only. */
     private int runnextPuts;
     /**
@@ -157,6 +167,15 @@ final class P {
 
     boolean isIdle() {
         return status == S_IDLE;
+    }
+
+    /** The next goroutine id from this P's batch, taking a new batch when it is used up. Owner only. */
+    long nextGoid() {
+        if (goidNext == goidEnd) {
+            goidNext = sched.reserveGoids();
+            goidEnd = goidNext + GOID_BATCH;
+        }
+        return goidNext++;
     }
 
     // ---- runnext and the local queue ----

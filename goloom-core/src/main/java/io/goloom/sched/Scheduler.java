@@ -142,7 +142,12 @@ public final class Scheduler {
     /** Ms exit and readies go to the fallback carrier. Set once, under lock. */
     volatile boolean terminated;
 
-    private final AtomicLong goidgen = new AtomicLong();
+    /**
+     * Batches of {@link P#GOID_BATCH} goroutine ids handed out so far (Go's {@code goidgen},
+     * counted in batches). A P takes one batch at a time; any other caller takes a whole batch
+     * for one id, so every batch stays aligned and a P's goroutines share an {@link AllGs} stripe.
+     */
+    private final AtomicLong goidBatches = new AtomicLong();
     private final AllGs allgs;
     /** Adopted threads by their continuation: the rare path of G.execute. */
     private final ConcurrentHashMap<Runnable, G> foreign = new ConcurrentHashMap<>();
@@ -218,9 +223,29 @@ public final class Scheduler {
     }
 
     private G newG(String name, Runnable task) {
-        G g = new G(this, goidgen.incrementAndGet(), name, task);
+        G g = new G(this, newGoid(), name, task);
         g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
+    }
+
+    /**
+     * A new goroutine id: from the P's batch when the caller runs on an M of this runtime that
+     * holds a P (a goroutine on it, or the M itself: either way the P's owner), else the first
+     * of a batch of its own.
+     */
+    private long newGoid() {
+        if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
+            P pp = m.p;
+            if (pp != null) {
+                return pp.nextGoid();
+            }
+        }
+        return reserveGoids();
+    }
+
+    /** The first id of a new batch of {@link P#GOID_BATCH}; ids start at 1. Any thread. */
+    long reserveGoids() {
+        return goidBatches.getAndIncrement() * P.GOID_BATCH + 1;
     }
 
     private RejectedExecutionException rejected() {
@@ -289,7 +314,7 @@ public final class Scheduler {
             if (closing) {
                 throw rejected();
             }
-            g = new G(this, goidgen.incrementAndGet(), cont);
+            g = new G(this, newGoid(), cont);
             G raced = foreign.putIfAbsent(cont, g);
             if (raced != null) {
                 g = raced;
