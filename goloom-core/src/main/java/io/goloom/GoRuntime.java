@@ -236,6 +236,13 @@ public final class GoRuntime implements AutoCloseable {
          * The most carrier threads (Ms) the runtime may create (Go's {@code SetMaxThreads},
          * default 10,000). Accepted: {@code procs} to {@value #MAX_THREADS_LIMIT}; checked
          * against {@code procs} in {@link #build()}.
+         *
+         * <p>Reaching it is back-pressure, not an error: runnable goroutines wait in the run
+         * queues until a running M looks for work (the next M to run out of work spins instead
+         * of parking, so none waits without an M coming). Unlike Go, which aborts the process
+         * when it needs more threads than this, goloom never fails a goroutine for it. Today
+         * goloom needs about {@code procs} Ms; the limit matters once Ms are handed off around
+         * blocked carriers.
          */
         public Builder maxThreads(int maxThreads) {
             if (maxThreads < 1 || maxThreads > MAX_THREADS_LIMIT) {

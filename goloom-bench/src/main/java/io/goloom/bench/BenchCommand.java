@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             Machine machine = Machine.detect(goVersion);
-            printHeader(out, machine, plan);
+            printHeader(out, machine, plan, workloads);
             Compare compare = new Compare(plan, go, System.err);
             List<Row> rows = compare.run(workloads);
             out.println();
@@ -114,12 +114,17 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void printHeader(PrintStream out, Machine machine, Compare.Plan plan) {
+    private static void printHeader(PrintStream out, Machine machine, Compare.Plan plan, List<Workload> workloads) {
         out.println("goloom-bench: goloom vs the JDK default virtual-thread scheduler vs Go");
         machine.describe().forEach(out::println);
         out.printf(Locale.ROOT, "plan: %d warm-up + %d measured rounds per side, goloom and jdk alternating"
                         + " (first side swaps each round); medians; round timeout %d s%n",
                 plan.warmup(), plan.rounds(), plan.roundTimeout().toSeconds());
+        List<String> once = workloads.stream().filter(Workload::singleRound).map(Workload::name).toList();
+        if (!once.isEmpty()) {
+            out.println("  except " + String.join(", ", once) + ": one round per side, no warm-up"
+                    + " (a soak, or a measurement in a fresh JVM)");
+        }
         out.printf(Locale.ROOT, "sides: goloom = one GoRuntime(procs=%d) per workload, shared by its rounds;"
                         + " jdk = default scheduler (parallelism %s); go: GOMAXPROCS=%d%n",
                 plan.procs(), System.getProperty("jdk.virtualThreadScheduler.parallelism",
