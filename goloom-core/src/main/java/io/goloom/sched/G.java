@@ -51,10 +51,10 @@ public final class G implements Executor, GoHandle {
         }
     }
 
-    // Layout: 64 bytes with compressed oops (GLayoutTest holds it there). The JDK's own part of
-    // a parked virtual thread is ~820 bytes, so every field here costs a million-goroutine heap
-    // about 0.1% per byte: the thread is reached through cont, the sampling period through the
-    // run generation, and a goroutine's timestamps are two.
+    // Layout: 64 bytes with compressed oops (GoroutineRecordTest holds it there). The JDK's own
+    // part of a parked virtual thread is ~750-820 bytes, so each byte here costs a million
+    // goroutines ~0.1%: the thread is reached through cont, the sampled runs are chosen by the
+    // run generation in status, and there are two timestamps (creation, one scheduling sample).
 
     final Scheduler sched;
     /** The JDK's runContinuation of the goroutine's thread: running it mounts the goroutine. */
@@ -217,7 +217,6 @@ public final class G implements Executor, GoHandle {
     public long createdNanos() {
         return createdNanos;
     }
-
 
     @Override
     public String toString() {
