@@ -79,4 +79,27 @@ public final class Go {
     public static void yield() {
         Scheduler.yieldToGlobalQueue();
     }
+
+    /**
+     * A preemption point (Go's async preemption, done cooperatively): if this goroutine has
+     * run longer than its runtime's {@code preemptAfter} (10 ms by default) and sysmon has
+     * asked it to yield, yields to the back of the global run queue, as a preempted goroutine
+     * does in Go; otherwise returns at once. Costs a few nanoseconds when there is no request
+     * (docs/PERFORMANCE.md), and nothing useful outside a goroutine, where it does nothing.
+     *
+     * <p>The JDK cannot stop a mounted virtual thread, so a goroutine that computes for long
+     * without blocking keeps its carrier, and every goroutine queued behind it on that P waits.
+     * Put a checkpoint in such loops: once per iteration of an outer loop whose body takes
+     * microseconds, not in the innermost arithmetic.
+     *
+     * <pre>{@code
+     * for (Chunk c : chunks) {
+     *     compress(c);          // ~50 us each
+     *     Go.checkpoint();      // lets a 10 ms hog give way to the goroutines behind it
+     * }
+     * }</pre>
+     */
+    public static void checkpoint() {
+        Scheduler.checkpoint();
+    }
 }

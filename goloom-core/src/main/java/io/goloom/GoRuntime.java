@@ -46,7 +46,7 @@ public final class GoRuntime implements AutoCloseable {
 
     private GoRuntime(Builder b) {
         this.sched = new Scheduler(this, b.name, b.procs, b.runQueueCapacity, b.maxThreads,
-                b.shutdownTimeout, b.uncaughtExceptionHandler, b.diagnostics);
+                b.preemptAfter, b.shutdownTimeout, b.uncaughtExceptionHandler, b.diagnostics);
     }
 
     /** A builder with the defaults described on each of its setters. */
@@ -178,11 +178,14 @@ public final class GoRuntime implements AutoCloseable {
         public static final int MIN_RUN_QUEUE_CAPACITY = 2, MAX_RUN_QUEUE_CAPACITY = 65536;
         /** Upper bound of {@link #maxThreads(int)}. */
         public static final int MAX_THREADS_LIMIT = 1_000_000;
+        /** Lower bound of {@link #preemptAfter(Duration)}: below it sysmon's rounds (10 ms when idle) dominate. */
+        public static final Duration MIN_PREEMPT_AFTER = Duration.ofNanos(100_000);
 
         private String name = "goloom";
         private int procs = Runtime.getRuntime().availableProcessors();
         private int runQueueCapacity = 256;
         private int maxThreads = 10_000;
+        private Duration preemptAfter = Duration.ofMillis(10);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private PrintStream diagnostics = System.err;
@@ -250,6 +253,23 @@ public final class GoRuntime implements AutoCloseable {
                         "maxThreads must be in [1, " + MAX_THREADS_LIMIT + "], was " + maxThreads);
             }
             this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /**
+         * How long a goroutine may run before sysmon asks it to yield (Go's 10 ms time slice,
+         * {@code forcePreemptNS}). The request is honoured at the goroutine's next
+         * {@link Go#checkpoint()} or {@link Go#yield()}; a goroutine that calls neither keeps
+         * running. Goroutines woken from {@code runnext} share the slice of the one that woke
+         * them, as in Go. Default 10 ms. Accepted: 100 us to 1 hour.
+         */
+        public Builder preemptAfter(Duration slice) {
+            Objects.requireNonNull(slice, "slice");
+            if (slice.compareTo(MIN_PREEMPT_AFTER) < 0 || slice.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("preemptAfter must be in [" + MIN_PREEMPT_AFTER
+                        + ", 1h], was " + slice);
+            }
+            this.preemptAfter = slice;
             return this;
         }
 

@@ -15,8 +15,10 @@ package io.goloom;
  *                    was measured: one run in 8 of each goroutine, as Go samples it, because
  *                    {@code System.nanoTime()} costs as much as the rest of a switch
  * @param latencyNanos the sum of those latencies; divided by {@code latencySamples}, the mean
+ * @param preemptions goroutines on this P that yielded at {@code Go.checkpoint()} because
+ *                    sysmon asked them to (they had run longer than {@code preemptAfter})
  */
 public record ProcStats(int id, long runnextHits, long localPops, long globalGrabs,
                         long stealsIn, long stealsOut, long goroutinesRun, int runQueueLength,
-                        long latencySamples, long latencyNanos) {
+                        long latencySamples, long latencyNanos, long preemptions) {
 }

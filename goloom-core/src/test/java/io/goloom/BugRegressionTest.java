@@ -1,6 +1,5 @@
 package io.goloom;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -178,15 +177,13 @@ class BugRegressionTest {
     }
 
     /**
-     * Documented departure, not a bug today ("runnext and waking" in P): on procs=2, a
-     * goroutine readied into the runnext of a goroutine that then keeps its carrier busy is not
-     * run by the idle P (Go's ready() always calls wakep(); goloom wakes a thief only for one
-     * put in 1024 or after thieves had to steal that P's runnext, and relies on sysmon, issue
-     * #4, for the rest). Measured on a082cc0: B waits the full 3 s while P1 idles. Enable once
-     * sysmon bounds that wait.
+     * On procs=2, a goroutine readied into the runnext of a goroutine that then keeps its
+     * carrier busy runs on the idle P. Go's ready() always calls wakep(); goloom wakes a thief
+     * only for one lone put in 1024 or after thieves had to steal that P's runnext ("runnext
+     * and waking" in P), and sysmon wakes one for a runnext that waited a whole round while a
+     * P idles. Before sysmon (a082cc0), B waited the full 3 s while P1 idled.
      */
     @Test
-    @Disabled("documented departure from Go until sysmon (issue #4) bounds a lone runnext's wait")
     @Timeout(60)
     void goroutineReadiedIntoRunnextRunsOnAnIdlePWhileTheReadierSpins() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().name(uniqueName("runnext-wake")).procs(2).build()) {

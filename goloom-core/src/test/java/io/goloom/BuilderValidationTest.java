@@ -69,6 +69,15 @@ class BuilderValidationTest {
         }
     }
 
+    /** preemptAfter below 100 us or above an hour, or null. */
+    @Test
+    void preemptAfterOutOfRange() {
+        assertRejected(() -> GoRuntime.builder().preemptAfter(Duration.ofNanos(99_999)), "PT0.000099999S", "[PT0.0001S, 1h]");
+        assertRejected(() -> GoRuntime.builder().preemptAfter(Duration.ZERO), "PT0S", "[PT0.0001S, 1h]");
+        assertRejected(() -> GoRuntime.builder().preemptAfter(Duration.ofHours(2)), "PT2H", "[PT0.0001S, 1h]");
+        assertThrows(NullPointerException.class, () -> GoRuntime.builder().preemptAfter(null));
+    }
+
     /** The boundary values are accepted. */
     @Test
     void boundariesAccepted() {
@@ -76,7 +85,8 @@ class BuilderValidationTest {
                 .runQueueCapacity(2).runQueueCapacity(65536)
                 .maxThreads(1).maxThreads(1_000_000)
                 .name("x").name("n".repeat(64))
-                .shutdownTimeout(Duration.ZERO).shutdownTimeout(Duration.ofHours(1)));
+                .shutdownTimeout(Duration.ZERO).shutdownTimeout(Duration.ofHours(1))
+                .preemptAfter(Duration.ofNanos(100_000)).preemptAfter(Duration.ofHours(1)));
         try (GoRuntime rt = GoRuntime.builder().name(TestSupport.uniqueName("bounds")).procs(2).maxThreads(2)
                 .runQueueCapacity(2).build()) {
             assertTrue(rt.procs() == 2);

@@ -1,5 +1,6 @@
 package io.goloom.sched;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,6 +29,16 @@ final class M extends Thread {
     /** Go looks at the global queue first every 61st tick: "a prime, to avoid patterns". */
     static final int GLOBAL_QUEUE_TICK = 61;
 
+    private static final VarHandle RUN_SEQ;
+
+    static {
+        try {
+            RUN_SEQ = MethodHandles.lookup().findVarHandle(M.class, "runSeq", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Scheduler sched;
     final int mid;
 
@@ -41,6 +52,11 @@ final class M extends Thread {
     /** The goroutine mounted now, or null. Written by this thread; read by goroutine code on it and by observers. */
     volatile G curg;
     private int rand;
+
+    /** Runs started by this M; names the run a preemption request is for. Written by this M (opaque), read by sysmon. */
+    private int runSeq;
+    /** The run sysmon asked to yield ({@link #runSeq} then), or -1. Written by sysmon, read by goroutine code on this M. */
+    private volatile int preemptSeq = -1;
 
     // ---- handed over by other threads ----
     /** A P handed to this M by startm before unparking it. Written by the waker, cleared by this M. */
@@ -99,8 +115,9 @@ final class M extends Thread {
     private void execute(G g) {
         P pp = p;
         if (!inheritTime) {
-            pp.schedtick++;
+            pp.tickSched();
         }
+        RUN_SEQ.setOpaque(this, runSeq + 1);
         pp.count(P.C_RUNS);
         int running = g.markRunning();
         g.lastP = (short) pp.id;
@@ -148,7 +165,7 @@ final class M extends Thread {
             G g;
             // Fairness: otherwise two goroutines respawning each other could keep the local
             // queue busy forever and the global queue would never be looked at.
-            if (pp.schedtick % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0) {
+            if (pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0) {
                 if ((g = s.globrunqget(pp, 1)) != null) {
                     inheritTime = false;
                     return g;
@@ -270,6 +287,16 @@ final class M extends Thread {
             }
             LockSupport.park(this);
         }
+    }
+
+    /** Asks the goroutine running on this M now, if it is still that run, to yield at its next checkpoint. Sysmon. */
+    void requestPreempt() {
+        preemptSeq = (int) RUN_SEQ.getOpaque(this);
+    }
+
+    /** Called by goroutine code mounted on this M: was this run asked to yield? */
+    boolean preemptRequested() {
+        return preemptSeq == runSeq;
     }
 
     /** Wakes this idle M with {@code np} (and the spinning flag). Caller took this M off the idle list. */

@@ -83,7 +83,7 @@ final class P {
      */
     static final int RUNNEXT_STEAL_SCORE = 1, RUNNEXT_STEAL_SCORE_MAX = 64;
 
-    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, COUNTERS;
+    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, SCHEDTICK, COUNTERS;
 
     static {
         try {
@@ -91,6 +91,7 @@ final class P {
             STATUS = l.findVarHandle(P.class, "status", int.class);
             RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
             STEALS_OUT = l.findVarHandle(P.class, "stealsOut", long.class);
+            SCHEDTICK = l.findVarHandle(P.class, "schedtick", int.class);
             COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -99,8 +100,9 @@ final class P {
 
     // Counter slots: written by the owner only (setOpaque of its own plain read + 1), read by
     // anyone with getOpaque, so a snapshot never sees a torn or out-of-thin-air value.
-    static final int C_RUNNEXT_HITS = 0, C_LOCAL_POPS = 1, C_GLOBAL_GRABS = 2, C_STEALS_IN = 3, C_RUNS = 4;
-    private static final int C_LATENCY_SAMPLES = 5, C_LATENCY_NANOS = 6, N_COUNTERS = 7;
+    static final int C_RUNNEXT_HITS = 0, C_LOCAL_POPS = 1, C_GLOBAL_GRABS = 2, C_STEALS_IN = 3, C_RUNS = 4,
+            C_PREEMPTIONS = 5;
+    private static final int C_LATENCY_SAMPLES = 6, C_LATENCY_NANOS = 7, N_COUNTERS = 8;
 
     final Scheduler sched;
     final int id;
@@ -114,8 +116,11 @@ final class P {
     private volatile G runnext;
 
     // ---- owner-only state (Tokio's Core): touched only by the M holding this P ----
-    /** Non-inherited runs so far (Go's schedtick); drives the 1-in-61 global-queue check. */
-    int schedtick;
+    /**
+     * Non-inherited runs so far (Go's schedtick); drives the 1-in-61 global-queue check, and
+     * sysmon reads it (opaque) to see a run that has lasted too long.
+     */
+    private int schedtick;
     /** Runs in a row taken from runnext. */
     int runnextStreak;
     /** Scratch for overflow batches: half a queue plus the goroutine being queued; reused. */
@@ -324,6 +329,30 @@ final class P {
         COUNTERS.setOpaque(counters, slot, counters[slot] + n);
     }
 
+    int schedtick() {
+        return schedtick;
+    }
+
+    /** A new time slice begins (a run not inherited from runnext). Owner only. */
+    void tickSched() {
+        SCHEDTICK.setOpaque(this, schedtick + 1);
+    }
+
+    /** For sysmon. */
+    int schedtickOpaque() {
+        return (int) SCHEDTICK.getOpaque(this);
+    }
+
+    /** Runs started on this P, for sysmon. */
+    long runsOpaque() {
+        return counter(C_RUNS);
+    }
+
+    /** The goroutine in {@code runnext}, for sysmon; may be stale. */
+    G peekRunnext() {
+        return runnext;
+    }
+
     /** One sampled scheduling latency (ready to running) of a goroutine run on this P. Owner only. */
     void sampleLatency(long nanos) {
         count(C_LATENCY_SAMPLES);
@@ -337,7 +366,7 @@ final class P {
     ProcStats stats() {
         return new ProcStats(id, counter(C_RUNNEXT_HITS), counter(C_LOCAL_POPS), counter(C_GLOBAL_GRABS),
                 counter(C_STEALS_IN), stealsOut, counter(C_RUNS), runq.size(),
-                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS));
+                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS), counter(C_PREEMPTIONS));
     }
 
     @Override

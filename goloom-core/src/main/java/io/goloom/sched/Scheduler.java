@@ -173,8 +173,14 @@ public final class Scheduler {
      */
     private final M[] firstMs;
 
+    /** Started with the first M; stopped and joined at termination. */
+    private final Sysmon sysmon;
+    /** Guarded by lock. */
+    private boolean sysmonStarted;
+
     public Scheduler(GoRuntime runtime, String name, int procs, int runQueueCapacity, int maxThreads,
-                     Duration shutdownTimeout, Thread.UncaughtExceptionHandler handler, PrintStream diagnostics) {
+                     Duration preemptAfter, Duration shutdownTimeout, Thread.UncaughtExceptionHandler handler,
+                     PrintStream diagnostics) {
         this.runtime = runtime;
         this.name = name;
         this.procs = procs;
@@ -193,6 +199,7 @@ public final class Scheduler {
             firstMs[i] = new M(this, i);
         }
         this.allgs = new AllGs(procs);
+        this.sysmon = new Sysmon(this, preemptAfter.toNanos());
         synchronized (lock) {
             for (int i = procs - 1; i >= 0; i--) {
                 pidleput(allp[i]);
@@ -452,8 +459,31 @@ public final class Scheduler {
             pidle = pp.idleLink;
             pp.idleLink = null;
             npidle--;
+            sysmon.wakeFromIdle();
         }
         return pp;
+    }
+
+    /**
+     * Parks {@code s} if every P is idle (Go's {@code sysmonwait}), until a P leaves the idle
+     * list. Sysmon's thread only.
+     *
+     * @return true if it parked
+     */
+    boolean sysmonSleepIfAllIdle(Sysmon s) {
+        synchronized (lock) {
+            if (terminated || npidle < procs) {
+                return false;
+            }
+            s.sleepingIdle = true;
+        }
+        s.parkWhileIdle();
+        return true;
+    }
+
+    /** Racy: a P is idle and no M spins, so nobody would pick up stealable work now. */
+    boolean hasIdlePAndNoSpinning() {
+        return npidle > 0 && nmspinning.get() == 0;
     }
 
     /**
@@ -562,6 +592,10 @@ public final class Scheduler {
         M m = mid < firstMs.length ? firstMs[mid] : new M(this, mid);
         synchronized (lock) {
             allm.add(m);
+            if (!sysmonStarted) {
+                sysmonStarted = true;
+                sysmon.start();
+            }
         }
         m.startHolding(pp, spinning);
     }
@@ -679,6 +713,7 @@ public final class Scheduler {
             }
             ms = new ArrayList<>(allm);
         }
+        sysmon.wakeToExit();
         // Ms finish the goroutine they are running (it parks or ends), drain their P and exit.
         long graceNanos = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
         long joinDeadline = System.nanoTime() + graceNanos;
@@ -688,6 +723,14 @@ public final class Scheduler {
                 if (left > 0) {
                     m.join(Duration.ofNanos(left));
                 }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        Thread sysmonThread = sysmon.thread();
+        if (sysmonThread != null) {
+            try {
+                sysmonThread.join(Duration.ofNanos(Math.max(1, joinDeadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -784,6 +827,17 @@ public final class Scheduler {
     }
 
     /** {@code Go.yield()}: Gosched, to the global queue's tail. */
+    /**
+     * {@code Go.checkpoint()}: yields to the global queue if sysmon asked the current run to
+     * (Go's preemption at a safe point). Otherwise an intrinsic, a type check and two loads.
+     */
+    public static void checkpoint() {
+        if (VT.currentCarrierThread() instanceof M m && m.preemptRequested()) {
+            m.p.count(P.C_PREEMPTIONS);   // this goroutine runs on m, which owns its P
+            yieldToGlobalQueue();
+        }
+    }
+
     public static void yieldToGlobalQueue() {
         G g = currentGoroutine();
         if (g == null) {

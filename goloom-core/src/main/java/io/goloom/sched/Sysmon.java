@@ -1,0 +1,150 @@
+package io.goloom.sched;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The system monitor (Go's {@code sysmon}): one platform thread per runtime that holds no P and
+ * watches the Ps from outside the schedule loop. Each round it
+ * <ol>
+ *   <li><b>asks for preemption</b> of a P's goroutine that has run longer than
+ *       {@code preemptAfter} without the P scheduling anew (Go's {@code retake} /
+ *       {@code preemptone}): the P's {@code schedtick} has not moved since sysmon first saw it
+ *       that long ago. The goroutine yields to the global queue at its next
+ *       {@code Go.checkpoint()} (cooperative: a mounted virtual thread cannot be stopped);
+ *   <li><b>wakes a thief for a stale {@code runnext}</b>: a P that started no run for a whole
+ *       round while a goroutine waits in its {@code runnext}, another P idles and no M spins.
+ *       The readier is computing instead of blocking, so the readied goroutine would wait for
+ *       it; a spinning M steals it (see "runnext and waking" in {@link P}).
+ * </ol>
+ *
+ * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
+ * (Go's constants). A preemption request does not count as something done (as in Go, where
+ * only a hand-off does), so a runtime with a CPU hog still has sysmon at 10 ms rounds: a hog is
+ * asked to yield between {@code preemptAfter} and {@code preemptAfter + 10 ms} into its run.
+ * While every P is idle sysmon parks until {@link Scheduler} wakes it, when a P leaves the
+ * idle list.
+ *
+ * <p>All of sysmon's reads of P and M state are racy by design (opaque reads of fields their
+ * owners write); a stale read delays or repeats a request by one round. A request names the
+ * M's run current when it is made ({@link M#requestPreempt}), so it lapses when that run ends;
+ * race: if the M moved on between sysmon's look at the P and the request, the run that just
+ * started is asked to yield once, early. Go's {@code preemptone} has the same window.
+ */
+final class Sysmon implements Runnable {
+
+    static final long MIN_DELAY_NANOS = 20_000, MAX_DELAY_NANOS = 10_000_000;
+    /** Rounds with nothing done before the sleep starts doubling (Go: 50, i.e. ~1 ms). */
+    private static final int IDLE_ROUNDS_BEFORE_BACKOFF = 50;
+
+    private final Scheduler sched;
+    private final long preemptAfterNanos;
+
+    // ---- sysmon-only state, per P (Go's sysmontick) ----
+    private final int[] seenTick;
+    private final long[] seenTickSince;
+    private final long[] seenRuns;
+
+    /** The sysmon thread; set before it starts. */
+    private Thread thread;
+    /** Parked because every P was idle. Guarded by the scheduler lock. */
+    boolean sleepingIdle;
+
+    Sysmon(Scheduler sched, long preemptAfterNanos) {
+        this.sched = sched;
+        this.preemptAfterNanos = preemptAfterNanos;
+        int n = sched.allp.length;
+        this.seenTick = new int[n];
+        this.seenTickSince = new long[n];
+        this.seenRuns = new long[n];
+    }
+
+    /** Starts the thread. Called once, with the first M. */
+    void start() {
+        thread = new Thread(null, this, sched.name() + "-sysmon", 0, false);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    /** Wakes sysmon from an all-idle sleep. Caller holds the scheduler lock. */
+    void wakeFromIdle() {
+        if (sleepingIdle) {
+            sleepingIdle = false;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Wakes sysmon whatever it is doing, so that it sees termination. Any thread. */
+    void wakeToExit() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void run() {
+        long delay = MIN_DELAY_NANOS;
+        int idleRounds = 0;
+        while (!sched.terminated) {
+            if (idleRounds == 0) {
+                delay = MIN_DELAY_NANOS;
+            } else if (idleRounds > IDLE_ROUNDS_BEFORE_BACKOFF) {
+                delay = Math.min(delay * 2, MAX_DELAY_NANOS);
+            }
+            LockSupport.parkNanos(this, delay);
+            if (sched.sysmonSleepIfAllIdle(this)) {
+                idleRounds = 0;
+                continue;
+            }
+            idleRounds = round(System.nanoTime()) ? 0 : idleRounds + 1;
+        }
+    }
+
+    /** Park while every P is idle; the scheduler clears {@link #sleepingIdle} and unparks. */
+    void parkWhileIdle() {
+        while (!sched.terminated) {
+            synchronized (sched.lock) {
+                if (!sleepingIdle) {
+                    return;
+                }
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /**
+     * One look at every P.
+     *
+     * @return true if sysmon woke an M (its next round comes soon after)
+     */
+    private boolean round(long now) {
+        boolean acted = false;
+        P[] allp = sched.allp;
+        for (int i = 0; i < allp.length; i++) {
+            P pp = allp[i];
+            M m = pp.m;
+            int tick = pp.schedtickOpaque();
+            long runs = pp.runsOpaque();
+            boolean sameRun = runs == seenRuns[i];
+            seenRuns[i] = runs;
+            if (m == null || pp.isIdle()) {
+                continue;
+            }
+            if (tick != seenTick[i]) {
+                seenTick[i] = tick;
+                seenTickSince[i] = now;
+            } else if (now - seenTickSince[i] >= preemptAfterNanos) {
+                m.requestPreempt();
+            }
+            if (sameRun && pp.peekRunnext() != null && sched.hasIdlePAndNoSpinning()) {
+                sched.wakep();
+                acted = true;
+            }
+        }
+        return acted;
+    }
+}

@@ -1,0 +1,100 @@
+package io.goloom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.goloom.TestSupport.await;
+import static io.goloom.TestSupport.uniqueName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** sysmon's cooperative preemption: a goroutine that ran past preemptAfter yields at Go.checkpoint(). */
+class PreemptionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /**
+     * procs=2, four goroutines computing in a loop with a checkpoint per iteration, and a probe
+     * sleeping 1 ms in a loop for 2 s: the probe keeps running, because every hog is asked to
+     * yield after 10 ms and goes behind it in the global queue. Without preemption the probe
+     * never runs again while the hogs compute (every P is theirs).
+     */
+    @Test
+    @Timeout(120)
+    void hogsWithCheckpointsLetASleeperRun() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("preempt")).procs(2).build()) {
+            CountDownLatch hogsRunning = new CountDownLatch(4);
+            List<GoHandle> hogs = new ArrayList<>();
+            AtomicLong sink = new AtomicLong();
+            for (int i = 0; i < 4; i++) {
+                hogs.add(rt.go("hog-" + i, () -> {
+                    hogsRunning.countDown();
+                    long x = 0;
+                    while (!stop.get()) {
+                        for (int k = 0; k < 1_000; k++) {
+                            x = x * 6364136223846793005L + 1442695040888963407L;
+                        }
+                        Go.checkpoint();
+                    }
+                    sink.addAndGet(x);
+                }));
+            }
+            await(hogsRunning, WAIT, "the hogs to start");
+            long[] sleeps = new long[1], maxLateness = new long[1];   // read after probeDone
+            CountDownLatch probeDone = new CountDownLatch(1);
+            rt.go("probe", () -> {
+                long end = System.nanoTime() + 2_000_000_000L;
+                try {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        Thread.sleep(1);
+                        sleeps[0]++;
+                        maxLateness[0] = Math.max(maxLateness[0], System.nanoTime() - t0 - 1_000_000);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                probeDone.countDown();
+            });
+            await(probeDone, WAIT, "the probe's 2 s of sleeps");
+            stop.set(true);
+            for (GoHandle h : hogs) {
+                assertTrue(h.join(WAIT), h + " did not stop");
+            }
+            long preemptions = rt.procStats().stream().mapToLong(ProcStats::preemptions).sum();
+            String summary = String.format("probe iterations %d, lateness max %.1f ms; preemptions %d",
+                    sleeps[0], maxLateness[0] / 1e6, preemptions);
+            // Each hog yields after 10-20 ms, so the probe waits about that long per sleep: ~70
+            // iterations in 2 s on a quiet machine. The bounds leave room for a loaded one.
+            assertTrue(sleeps[0] >= 15, summary);
+            assertTrue(maxLateness[0] < 200_000_000L, summary);
+            assertTrue(preemptions > 0, summary);
+        }
+    }
+
+    /** No request, no yield: a goroutine that checkpoints in a short loop is not counted as preempted; outside a goroutine it is a no-op. */
+    @Test
+    @Timeout(60)
+    void checkpointWithoutARequestDoesNothing() throws Exception {
+        Go.checkpoint();   // a platform thread: nothing happens
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("no-preempt")).procs(1).build()) {
+            GoHandle h = rt.go(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    Go.checkpoint();
+                }
+            });
+            assertTrue(h.join(WAIT));
+            ProcStats p0 = rt.procStats().getFirst();
+            assertEquals(0, p0.preemptions(), p0::toString);
+            assertEquals(1, p0.goroutinesRun(), p0::toString);
+        }
+    }
+}
