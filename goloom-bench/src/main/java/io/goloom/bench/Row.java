@@ -1,6 +1,7 @@
 package io.goloom.bench;
 
 import io.goloom.bench.workload.Metric;
+import io.goloom.bench.workload.Target;
 
 /**
  * One line of the comparison table: a metric's medians on each side and what they mean.
@@ -26,11 +27,12 @@ public record Row(String workload, Metric metric, Double goloom, Double jdk, Dou
         if (failure != null) {
             return "FAILED (" + failure + ")";
         }
-        Double ratio = ratio();
-        if (ratio == null || !metric.target().exists()) {
+        Target target = metric.target();
+        Double judged = target.absolute() ? goloom : ratio();
+        if (judged == null || !target.exists()) {
             return "-";
         }
-        return metric.target().metBy(ratio) ? "PASS" : "MISS";
+        return target.metBy(judged) ? "PASS" : "MISS";
     }
 
     /** True if the workload behind this row failed. */

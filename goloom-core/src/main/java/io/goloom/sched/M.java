@@ -53,6 +53,13 @@ final class M extends Thread {
     volatile G curg;
     private int rand;
 
+    /**
+     * Set by a preempted goroutine as it yields: the next pick takes the global queue's head
+     * first, where goroutines readied from outside (timers, I/O) wait while hogs hold every P.
+     * Without it a preempted hog was followed by another hog from the local queue, and a woken
+     * sleeper waited two slices. Written by goroutine code on this M, read and cleared by this M.
+     */
+    boolean globalFirst;
     /** Runs started by this M; names the run a preemption request is for. Written by this M (opaque), read by sysmon. */
     private int runSeq;
     /** The run sysmon asked to yield ({@link #runSeq} then), or -1. Written by sysmon, read by goroutine code on this M. */
@@ -164,8 +171,13 @@ final class M extends Thread {
             final P pp = p;
             G g;
             // Fairness: otherwise two goroutines respawning each other could keep the local
-            // queue busy forever and the global queue would never be looked at.
-            if (pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0) {
+            // queue busy forever and the global queue would never be looked at. After a
+            // preemption the preempted goroutine is at the global tail: look only if someone
+            // is ahead of it.
+            boolean afterPreemption = globalFirst;
+            globalFirst = false;
+            if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0)
+                    || (afterPreemption && s.globalQueueLength() > 1)) {
                 if ((g = s.globrunqget(pp, 1)) != null) {
                     inheritTime = false;
                     return g;

@@ -834,6 +834,7 @@ public final class Scheduler {
     public static void checkpoint() {
         if (VT.currentCarrierThread() instanceof M m && m.preemptRequested()) {
             m.p.count(P.C_PREEMPTIONS);   // this goroutine runs on m, which owns its P
+            m.globalFirst = true;
             yieldToGlobalQueue();
         }
     }

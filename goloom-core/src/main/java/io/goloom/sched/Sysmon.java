@@ -18,11 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * </ol>
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
- * (Go's constants). A preemption request does not count as something done (as in Go, where
- * only a hand-off does), so a runtime with a CPU hog still has sysmon at 10 ms rounds: a hog is
- * asked to yield between {@code preemptAfter} and {@code preemptAfter + 10 ms} into its run.
- * While every P is idle sysmon parks until {@link Scheduler} wakes it, when a P leaves the
- * idle list.
+ * (Go's constants), but at most a quarter of {@code preemptAfter}: a slice then overruns by at
+ * most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
+ * here, that put a sleeper's p50 behind hogs at 39 ms). A preemption request does not count as
+ * something done (as in Go, where only a hand-off does). While every P is idle sysmon parks
+ * until {@link Scheduler} wakes it, when a P leaves the idle list.
  *
  * <p>All of sysmon's reads of P and M state are racy by design (opaque reads of fields their
  * owners write); a stale read delays or repeats a request by one round. A request names the
@@ -38,6 +38,7 @@ final class Sysmon implements Runnable {
 
     private final Scheduler sched;
     private final long preemptAfterNanos;
+    private final long maxDelayNanos;
 
     // ---- sysmon-only state, per P (Go's sysmontick) ----
     private final int[] seenTick;
@@ -52,6 +53,7 @@ final class Sysmon implements Runnable {
     Sysmon(Scheduler sched, long preemptAfterNanos) {
         this.sched = sched;
         this.preemptAfterNanos = preemptAfterNanos;
+        this.maxDelayNanos = Math.max(MIN_DELAY_NANOS, Math.min(MAX_DELAY_NANOS, preemptAfterNanos / 4));
         int n = sched.allp.length;
         this.seenTick = new int[n];
         this.seenTickSince = new long[n];
@@ -93,7 +95,7 @@ final class Sysmon implements Runnable {
             if (idleRounds == 0) {
                 delay = MIN_DELAY_NANOS;
             } else if (idleRounds > IDLE_ROUNDS_BEFORE_BACKOFF) {
-                delay = Math.min(delay * 2, MAX_DELAY_NANOS);
+                delay = Math.min(delay * 2, maxDelayNanos);
             }
             LockSupport.parkNanos(this, delay);
             if (sched.sysmonSleepIfAllIdle(this)) {

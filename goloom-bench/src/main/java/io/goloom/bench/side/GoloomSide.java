@@ -45,6 +45,11 @@ public final class GoloomSide implements Side {
     }
 
     @Override
+    public void checkpoint() {
+        Go.checkpoint();
+    }
+
+    @Override
     public int carriers() {
         return runtime.threads();
     }

@@ -32,6 +32,11 @@ public final class JdkSide implements Side {
         Thread.yield();
     }
 
+    /** No preemption points on the JDK's scheduler. */
+    @Override
+    public void checkpoint() {
+    }
+
     /**
      * The default scheduler's carriers are {@code jdk.internal.misc.CarrierThread}s (a
      * ForkJoinWorkerThread subclass); counted by class name across all live platform threads.

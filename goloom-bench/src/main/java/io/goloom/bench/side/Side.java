@@ -47,6 +47,12 @@ public sealed interface Side extends AutoCloseable permits GoloomSide, JdkSide {
      */
     void gosched();
 
+    /**
+     * A preemption point ({@code Go.checkpoint()}). The JDK's scheduler has none: its side does
+     * nothing, so a hog there keeps its carrier whether it calls this or not.
+     */
+    void checkpoint();
+
     /** The platform threads carrying this side's virtual threads now, idle ones included. */
     int carriers();
 
