@@ -2,6 +2,8 @@ package io.goloom;
 
 import io.goloom.sched.Scheduler;
 
+import java.util.concurrent.Callable;
+
 /**
  * Static helpers for code running inside a goroutine, named after Go's.
  *
@@ -101,5 +103,26 @@ public final class Go {
      */
     public static void checkpoint() {
         Scheduler.checkpoint();
+    }
+
+    /**
+     * Runs {@code task}, which is known to block its carrier thread (a native call, a park
+     * inside a class initializer, a JNI library doing I/O), after handing this goroutine's P to
+     * another carrier, so the goroutines queued on it keep running at once rather than after
+     * {@code retakeAfter} (Go's {@code entersyscallblock}, Tokio's {@code block_in_place}).
+     * Afterwards the goroutine takes an idle P, or waits in the global queue for one. Outside a
+     * goroutine of goloom it just runs {@code task}. Ordinary blocking Java code (sockets,
+     * locks, {@code Thread.sleep}) does not need it: it parks the virtual thread and frees the
+     * carrier by itself.
+     *
+     * <pre>{@code
+     * byte[] page = Go.blocking(() -> legacyNativeClient.fetch(url));   // JNI, blocks its thread
+     * }</pre>
+     *
+     * @return what {@code task} returned
+     * @throws Exception what {@code task} threw
+     */
+    public static <T> T blocking(Callable<T> task) throws Exception {
+        return Scheduler.blocking(task);
     }
 }

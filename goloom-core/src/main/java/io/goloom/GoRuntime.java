@@ -1,5 +1,6 @@
 package io.goloom;
 
+import io.goloom.sched.Config;
 import io.goloom.sched.Scheduler;
 import io.goloom.sched.VirtualThreads;
 
@@ -45,8 +46,9 @@ public final class GoRuntime implements AutoCloseable {
     private final Scheduler sched;
 
     private GoRuntime(Builder b) {
-        this.sched = new Scheduler(this, b.name, b.procs, b.runQueueCapacity, b.maxThreads,
-                b.preemptAfter, b.shutdownTimeout, b.uncaughtExceptionHandler, b.diagnostics);
+        this.sched = new Scheduler(this, new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
+                b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
+                b.uncaughtExceptionHandler, b.diagnostics));
     }
 
     /** A builder with the defaults described on each of its setters. */
@@ -186,6 +188,8 @@ public final class GoRuntime implements AutoCloseable {
         private int runQueueCapacity = 256;
         private int maxThreads = 10_000;
         private Duration preemptAfter = Duration.ofMillis(10);
+        private Duration retakeAfter = Duration.ofMillis(20);
+        private Duration idleThreadTimeout = Duration.ofSeconds(60);
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private PrintStream diagnostics = System.err;
@@ -270,6 +274,39 @@ public final class GoRuntime implements AutoCloseable {
                         + ", 1h], was " + slice);
             }
             this.preemptAfter = slice;
+            return this;
+        }
+
+        /**
+         * How long one goroutine may keep its carrier before sysmon hands that carrier's P to
+         * another carrier (Go's syscall retake), so that the other goroutines queued on the P
+         * keep running. A goroutine keeps its carrier while it computes without blocking, or
+         * while it blocks pinned (a park inside native code or a class initializer, file I/O
+         * on some platforms); goloom cannot tell the two apart, so it hands off after this
+         * long in both cases, and only when there is queued work the P could run. The stuck
+         * carrier gets an idle P when its goroutine comes back, or parks as an idle carrier.
+         * Default 20 ms. Accepted: 1 ms to 1 hour.
+         */
+        public Builder retakeAfter(Duration after) {
+            Objects.requireNonNull(after, "after");
+            if (after.compareTo(Duration.ofMillis(1)) < 0 || after.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("retakeAfter must be in [1ms, 1h], was " + after);
+            }
+            this.retakeAfter = after;
+            return this;
+        }
+
+        /**
+         * How long an idle carrier thread beyond {@code procs} (left over from hand-offs)
+         * waits for work before it exits, so a burst of blocked carriers does not leave
+         * threads behind. Default 60 s. Accepted: 1 ms to 24 hours.
+         */
+        public Builder idleThreadTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("idleThreadTimeout must be in [1ms, 24h], was " + timeout);
+            }
+            this.idleThreadTimeout = timeout;
             return this;
         }
 

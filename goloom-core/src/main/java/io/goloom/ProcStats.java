@@ -17,8 +17,10 @@ package io.goloom;
  * @param latencyNanos the sum of those latencies; divided by {@code latencySamples}, the mean
  * @param preemptions goroutines on this P that yielded at {@code Go.checkpoint()} because
  *                    sysmon asked them to (they had run longer than {@code preemptAfter})
+ * @param handoffs    times sysmon took this P from a carrier whose goroutine had run longer
+ *                    than {@code retakeAfter} (blocked or computing) and gave it to another
  */
 public record ProcStats(int id, long runnextHits, long localPops, long globalGrabs,
                         long stealsIn, long stealsOut, long goroutinesRun, int runQueueLength,
-                        long latencySamples, long latencyNanos, long preemptions) {
+                        long latencySamples, long latencyNanos, long preemptions, long handoffs) {
 }

@@ -139,8 +139,10 @@ class ResourceLeakTest {
         CountDownLatch done = new CountDownLatch(n);
         AtomicLong readyAtOnce = new AtomicLong();
         long before, allocated;
+        // retakeAfter an hour: the spawner keeps the one P for the whole second it spends
+        // spawning, instead of sysmon handing the P (and its full queue) to another carrier.
         try (GoRuntime rt = GoRuntime.builder().name(uniqueName("overflow")).procs(1)
-                .runQueueCapacity(capacity).build()) {
+                .runQueueCapacity(capacity).retakeAfter(Duration.ofHours(1)).build()) {
             CountDownLatch spawned = new CountDownLatch(1);
             before = threads.getTotalThreadAllocatedBytes();
             rt.go(() -> {

@@ -43,7 +43,11 @@ final class M extends Thread {
     final int mid;
 
     // ---- owner-only (this thread) ----
-    /** The P this M holds, or null. Written by this thread only; read racily by observers. */
+    /**
+     * The P this M holds, or null. Written by this thread, and by goroutine code on it in
+     * {@code Go.blocking} (which swaps in the P it took back); read racily by observers. It may
+     * name a P sysmon has taken: ownership is in the P's status.
+     */
     volatile P p;
     /** True while this M is counted in {@code sched.nmspinning}. */
     boolean spinning;
@@ -107,6 +111,9 @@ final class M extends Thread {
     /** The schedule loop. Returns when the runtime terminates. */
     private void schedule() {
         for (;;) {
+            if (p == null && !exitsyscall()) {
+                return;
+            }
             G g = findRunnable();
             if (g == null) {
                 return;
@@ -134,6 +141,7 @@ final class M extends Thread {
             g.schedNanos = now;
         }
         curg = g;
+        pp.mount(this);
         try {
             g.cont.run();
         } catch (Throwable t) {
@@ -143,6 +151,11 @@ final class M extends Thread {
             t.printStackTrace(sched.diagnostics());
         }
         curg = null;
+        // Go.blocking may have swapped the P while the goroutine ran; sysmon may have taken it.
+        P after = p;
+        if (!after.unmount(this)) {
+            p = null;   // schedule() gets another one, or parks this M
+        }
         if (!g.thread().isAlive()) {
             sched.goexit(g);
         } else {
@@ -213,7 +226,7 @@ final class M extends Thread {
                     inheritTime = false;
                     return g;
                 }
-                pp.release();
+                pp.release(this);
                 p = null;
                 s.pidleput(pp);
             }
@@ -286,6 +299,7 @@ final class M extends Thread {
         if (!sched.mput(this)) {
             return false;
         }
+        long idleSince = System.nanoTime();
         for (;;) {
             P np = nextp;
             if (np != null) {
@@ -297,8 +311,31 @@ final class M extends Thread {
             if (sched.terminated) {
                 return false;
             }
-            LockSupport.park(this);
+            long idleFor = System.nanoTime() - idleSince;
+            if (idleFor >= sched.idleThreadTimeoutNanos) {
+                if (sched.retireIfSurplus(this)) {
+                    return false;
+                }
+                idleSince = System.nanoTime();   // not surplus, or handed a P just now: wait on
+                continue;
+            }
+            LockSupport.parkNanos(this, sched.idleThreadTimeoutNanos - idleFor);
         }
+    }
+
+    /**
+     * Sysmon took this M's P while its goroutine ran (Go's {@code exitsyscall0}): takes an idle
+     * P if there is one, else parks on the idle list until handed one.
+     *
+     * @return false when the runtime terminated or this M retired
+     */
+    private boolean exitsyscall() {
+        P np = sched.reacquire(this);
+        if (np != null) {
+            p = np;
+            return true;
+        }
+        return stopm();
     }
 
     /** Asks the goroutine running on this M now, if it is still that run, to yield at its next checkpoint. Sysmon. */

@@ -11,14 +11,27 @@ import java.lang.invoke.VarHandle;
  * {@code runnext} slot and its counters.
  *
  * <h2>Ownership</h2>
+ * {@code status} packs a state (low 2 bits) and the owning M's id (the rest), and changes only
+ * by CAS, except the owner's own HELD -> MOUNTED release store:
  * <pre>
- *   IDLE    -> RUNNING   // acquire(m): an M takes it from the idle list (CAS)
- *   RUNNING -> IDLE      // release(): its M found no work, or is exiting
+ *   IDLE       -> HELD(m)     // acquire(m): m took it from the idle list or was handed it
+ *   HELD(m)    -> IDLE        // release(m): m found no work, or is exiting
+ *   HELD(m)    -> MOUNTED(m)  // mount(m): m is about to run a goroutine (setRelease)
+ *   MOUNTED(m) -> HELD(m)     // unmount(m): the goroutine's continuation returned; or
+ *                             //   enterOp(m): code of that goroutine uses the P (ready, go)
+ *   HELD(m)    -> MOUNTED(m)  // exitOp(m) (setRelease)
+ *   MOUNTED(m) -> IDLE        // retake(m): sysmon, when m has run one goroutine too long
  * </pre>
- * Only the owning M pushes to the local queue or sets {@code runnext}; the CAS on
- * {@code status} and the scheduler lock around the idle list order one owner's last push before
- * the next owner's first. (The states SYSCALL and hand-off by sysmon come with issue #4; every
- * push already goes through the owner, so that is where the ownership proof will sit.)
+ * Go's {@code _Prunning}/{@code _Psyscall}/{@code _Pidle}, with one difference: goloom cannot
+ * tell a goroutine blocked in its carrier (a pinned park, native code, class initialisation)
+ * from one computing, so every mounted run is like Go's syscall, retakable once it has lasted
+ * {@code retakeAfter}. The run queue has one producer, so everything that pushes to it or sets
+ * {@code runnext} proves ownership first: the M's own schedule loop holds the P in HELD, where
+ * sysmon cannot take it, and code of the running goroutine enters HELD by CAS from
+ * MOUNTED(m), which fails once sysmon has taken the P; that code then uses the global queue.
+ * The owner tag makes the CAS fail even after the P was handed to another M and mounted again.
+ * The scheduler lock around the idle list orders one owner's last push before the next
+ * owner's first.
  *
  * <h2>runnext</h2>
  * Set only by the owner (CAS, since thieves may clear it); taken by the owner, or by a thief in
@@ -42,7 +55,8 @@ import java.lang.invoke.VarHandle;
  */
 final class P {
 
-    static final int S_IDLE = 0, S_RUNNING = 1;
+    static final int S_IDLE = 0, S_HELD = 1, S_MOUNTED = 2;
+    private static final int STATE_MASK = 0x3;
 
     /**
      * Goroutine ids a P takes from the shared counter at a time (Go's {@code _GoidCacheBatch}):
@@ -83,7 +97,7 @@ final class P {
      */
     static final int RUNNEXT_STEAL_SCORE = 1, RUNNEXT_STEAL_SCORE_MAX = 64;
 
-    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, SCHEDTICK, COUNTERS;
+    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, HANDOFFS, SCHEDTICK, COUNTERS;
 
     static {
         try {
@@ -91,6 +105,7 @@ final class P {
             STATUS = l.findVarHandle(P.class, "status", int.class);
             RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
             STEALS_OUT = l.findVarHandle(P.class, "stealsOut", long.class);
+            HANDOFFS = l.findVarHandle(P.class, "handoffs", long.class);
             SCHEDTICK = l.findVarHandle(P.class, "schedtick", int.class);
             COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
         } catch (ReflectiveOperationException e) {
@@ -108,7 +123,7 @@ final class P {
     final int id;
     final RunQueue<G> runq;
 
-    /** IDLE or RUNNING; CAS. */
+    /** State and owner; see "Ownership". */
     private volatile int status = S_IDLE;
     /** The M that holds this P, null when idle. Written by that M; read racily by observers. */
     volatile M m;
@@ -141,6 +156,8 @@ final class P {
 
     /** Goroutines others stole from this P. Added to by thieves (getAndAdd). */
     private volatile long stealsOut;
+    /** Times sysmon took this P from a stuck M. Added to by sysmon (getAndAdd). */
+    private volatile long handoffs;
 
     /** Link in the scheduler's idle-P list. Guarded by the scheduler lock. */
     P idleLink;
@@ -154,24 +171,94 @@ final class P {
 
     // ---- ownership ----
 
-    /** IDLE -> RUNNING for {@code m}. Caller took this P from the idle list (or was handed it). */
+    private static int held(M m) {
+        return m.mid << 2 | S_HELD;
+    }
+
+    private static int mounted(M m) {
+        return m.mid << 2 | S_MOUNTED;
+    }
+
+    /** IDLE -> HELD(m). Caller took this P from the idle list (or was handed it). */
     void acquire(M m) {
-        if (!STATUS.compareAndSet(this, S_IDLE, S_RUNNING)) {
-            throw new IllegalStateException("acquirep: P" + id + " is not idle (status " + status + ")");
+        if (!STATUS.compareAndSet(this, S_IDLE, held(m))) {
+            throw new IllegalStateException("acquirep: P" + id + " is not idle (" + describe(status) + ")");
         }
         this.m = m;
     }
 
-    /** RUNNING -> IDLE. Owner only. */
-    void release() {
+    /** HELD(m) -> IDLE. Owner only, from its schedule loop. */
+    void release(M m) {
         this.m = null;
-        if (!STATUS.compareAndSet(this, S_RUNNING, S_IDLE)) {
-            throw new IllegalStateException("releasep: P" + id + " is not running (status " + status + ")");
+        if (!STATUS.compareAndSet(this, held(m), S_IDLE)) {
+            throw new IllegalStateException("releasep: P" + id + " is not held by " + m.getName()
+                    + " (" + describe(status) + ")");
         }
     }
 
+    /** HELD(m) -> MOUNTED(m): m is about to run a goroutine; from now sysmon may retake. */
+    void mount(M m) {
+        STATUS.setRelease(this, mounted(m));
+    }
+
+    /**
+     * MOUNTED(m) -> HELD(m) after the goroutine's continuation returned.
+     *
+     * @return false if sysmon took the P meanwhile: m no longer owns it
+     */
+    boolean unmount(M m) {
+        return STATUS.compareAndSet(this, mounted(m), held(m));
+    }
+
+    /**
+     * MOUNTED(m) -> HELD(m) for code of the goroutine mounted on m that uses the P (run queue,
+     * runnext, id batch, counters); {@link #exitOp} ends it.
+     *
+     * @return false if m no longer owns the P: use the global queue instead
+     */
+    boolean enterOp(M m) {
+        return STATUS.compareAndSet(this, mounted(m), held(m));
+    }
+
+    /** HELD(m) -> MOUNTED(m) after {@link #enterOp}. */
+    void exitOp(M m) {
+        STATUS.setRelease(this, mounted(m));
+    }
+
+    /**
+     * MOUNTED(m) -> IDLE: sysmon takes the P from m, whose goroutine has run too long. The
+     * caller then hands it on ({@link Scheduler#handoffp}).
+     */
+    boolean retake(M m) {
+        if (!STATUS.compareAndSet(this, mounted(m), S_IDLE)) {
+            return false;
+        }
+        this.m = null;
+        HANDOFFS.getAndAdd(this, 1L);
+        return true;
+    }
+
     boolean isIdle() {
-        return status == S_IDLE;
+        return (status & STATE_MASK) == S_IDLE;
+    }
+
+    /** Whether {@code m} holds this P in its schedule loop (HELD, not MOUNTED). */
+    boolean heldBy(M m) {
+        return status == held(m);
+    }
+
+    /** The M that holds this P, if a goroutine of it is mounted now; for sysmon. */
+    M mountedBy() {
+        M owner = m;
+        return owner != null && status == mounted(owner) ? owner : null;
+    }
+
+    private static String describe(int status) {
+        return switch (status & STATE_MASK) {
+            case S_IDLE -> "idle";
+            case S_HELD -> "held by m-" + (status >>> 2);
+            default -> "mounted by m-" + (status >>> 2);
+        };
     }
 
     /** The next goroutine id from this P's batch, taking a new batch when it is used up. Owner only. */
@@ -366,7 +453,7 @@ final class P {
     ProcStats stats() {
         return new ProcStats(id, counter(C_RUNNEXT_HITS), counter(C_LOCAL_POPS), counter(C_GLOBAL_GRABS),
                 counter(C_STEALS_IN), stealsOut, counter(C_RUNS), runq.size(),
-                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS), counter(C_PREEMPTIONS));
+                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS), counter(C_PREEMPTIONS), handoffs);
     }
 
     @Override

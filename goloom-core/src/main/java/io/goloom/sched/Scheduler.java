@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -107,6 +108,7 @@ public final class Scheduler {
     final StealOrder stealOrder;
     private final int maxThreads;
     private final Duration shutdownTimeout;
+    final long idleThreadTimeoutNanos;
     private final Thread.UncaughtExceptionHandler uncaughtHandler;
     private final PrintStream diagnostics;
     private final ClassLoader contextClassLoader;
@@ -173,21 +175,23 @@ public final class Scheduler {
      */
     private final M[] firstMs;
 
+    /** The maxThreads message has been printed. Sysmon only. */
+    private boolean maxThreadsReported;
     /** Started with the first M; stopped and joined at termination. */
     private final Sysmon sysmon;
     /** Guarded by lock. */
     private boolean sysmonStarted;
 
-    public Scheduler(GoRuntime runtime, String name, int procs, int runQueueCapacity, int maxThreads,
-                     Duration preemptAfter, Duration shutdownTimeout, Thread.UncaughtExceptionHandler handler,
-                     PrintStream diagnostics) {
+    public Scheduler(GoRuntime runtime, Config config) {
         this.runtime = runtime;
-        this.name = name;
-        this.procs = procs;
-        this.maxThreads = maxThreads;
-        this.shutdownTimeout = shutdownTimeout;
-        this.diagnostics = diagnostics;
-        this.uncaughtHandler = handler != null ? handler : this::printUncaught;
+        this.name = config.name();
+        this.procs = config.procs();
+        this.maxThreads = config.maxThreads();
+        this.shutdownTimeout = config.shutdownTimeout();
+        this.idleThreadTimeoutNanos = config.idleThreadTimeout().toNanos();
+        this.diagnostics = config.diagnostics();
+        this.uncaughtHandler = config.handler() != null ? config.handler() : this::printUncaught;
+        int runQueueCapacity = config.runQueueCapacity();
         this.contextClassLoader = Thread.currentThread().getContextClassLoader();
         this.allp = new P[procs];
         for (int i = 0; i < procs; i++) {
@@ -199,7 +203,7 @@ public final class Scheduler {
             firstMs[i] = new M(this, i);
         }
         this.allgs = new AllGs(procs);
-        this.sysmon = new Sysmon(this, preemptAfter.toNanos());
+        this.sysmon = new Sysmon(this, config.preemptAfter().toNanos(), config.retakeAfter().toNanos());
         synchronized (lock) {
             for (int i = procs - 1; i >= 0; i--) {
                 pidleput(allp[i]);
@@ -243,8 +247,12 @@ public final class Scheduler {
     private long newGoid() {
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
             P pp = m.p;
-            if (pp != null) {
-                return pp.nextGoid();
+            if (pp != null && pp.enterOp(m)) {
+                try {
+                    return pp.nextGoid();
+                } finally {
+                    pp.exitOp(m);
+                }
             }
         }
         return reserveGoids();
@@ -283,35 +291,46 @@ public final class Scheduler {
         }
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
             P pp = m.p;
-            if (pp != null) {
-                if (Thread.currentThread() == m) {
-                    // Its own carrier, right after the continuation unmounted.
-                    if (g.yieldToGlobal) {
-                        g.yieldToGlobal = false;
-                        globrunqput(g);
-                    } else {
-                        pp.runqputTail(g);
-                    }
-                    return;
-                }
-                if (prev == G.S_NEW) {
-                    // A new goroutine: the local tail, not runnext (measured; see the class comment).
-                    pp.runqputTail(g);
-                    wakep();
-                    return;
-                }
-                G old = pp.putRunnext(g);
-                if (old != null) {
-                    pp.runqputTail(old);
-                    wakep();              // stealable work appeared
-                } else if (pp.shouldWakeForRunnext()) {
-                    wakep();              // the owner has been slow to run its runnext (see P)
+            // The goroutine running on m pushes to m's P only while m owns it: sysmon may have
+            // handed it to another M (see "Ownership" in P).
+            if (pp != null && pp.enterOp(m)) {
+                try {
+                    readyOnOwnP(g, prev, m, pp);
+                } finally {
+                    pp.exitOp(m);
                 }
                 return;
             }
         }
         globrunqput(g);
         wakep();
+    }
+
+    /** The placements of "Where a readied goroutine goes" for a caller on {@code m}, which owns {@code pp}. */
+    private void readyOnOwnP(G g, int prev, M m, P pp) {
+        if (Thread.currentThread() == m) {
+            // Its own carrier, right after the continuation unmounted.
+            if (g.yieldToGlobal) {
+                g.yieldToGlobal = false;
+                globrunqput(g);
+            } else {
+                pp.runqputTail(g);
+            }
+            return;
+        }
+        if (prev == G.S_NEW) {
+            // A new goroutine: the local tail, not runnext (measured; see the class comment).
+            pp.runqputTail(g);
+            wakep();
+            return;
+        }
+        G old = pp.putRunnext(g);
+        if (old != null) {
+            pp.runqputTail(old);
+            wakep();              // stealable work appeared
+        } else if (pp.shouldWakeForRunnext()) {
+            wakep();              // the owner has been slow to run its runnext (see P)
+        }
     }
 
     /** A continuation of a thread that inherited one of our goroutines as its scheduler. */
@@ -554,12 +573,31 @@ public final class Scheduler {
      */
     private void startm(boolean spinning) {
         P pp;
-        M m;
-        int mid = -1;
         synchronized (lock) {
             pp = terminated ? null : pidleget();
             if (pp == null) {
                 needSpinning = true;
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                return;
+            }
+        }
+        startmOn(pp, spinning);
+    }
+
+    /**
+     * Gives {@code pp} (off the idle list, or just retaken) to an idle or new M. With
+     * {@code spinning}, the caller counted the M in {@code nmspinning}; the count is undone if
+     * there is no M for it.
+     */
+    private void startmOn(P pp, boolean spinning) {
+        M m;
+        int mid = -1;
+        synchronized (lock) {
+            if (terminated) {
+                pp.drain(this::runAfterClose);   // unowned: nobody else can reach it now
+                pidleput(pp);
                 if (spinning) {
                     nmspinning.decrementAndGet();
                 }
@@ -585,6 +623,114 @@ public final class Scheduler {
             m.handOff(pp, spinning);
         } else {
             newm(mid, pp, spinning);
+        }
+    }
+
+    // ---- hand-off (Go's retake / handoffp / exitsyscall) ----
+
+    /**
+     * Whether sysmon should take {@code pp} from its stuck M: there is work it could run (its
+     * own queue, or the global queue while no P is idle), and an M to run it. Sysmon only.
+     */
+    boolean worthHandingOff(P pp) {
+        if (pp.runqEmpty() && pp.peekRunnext() == null && (globalSize == 0 || npidle > 0)) {
+            return false;
+        }
+        synchronized (lock) {
+            if (midle != null || mcount < maxThreads) {
+                return true;
+            }
+        }
+        if (!maxThreadsReported) {
+            maxThreadsReported = true;
+            diagnostics.println("goloom: runtime \"" + name + "\" has " + maxThreads + " carrier threads"
+                    + " (maxThreads) and none is free: a P whose carrier is stuck in one goroutine cannot be"
+                    + " handed off, so the goroutines queued on it wait until it returns. Raise"
+                    + " GoRuntime.builder().maxThreads(...) if carriers block for long. (Reported once.)");
+        }
+        return false;
+    }
+
+    /** Gives {@code pp}, just taken from a stuck M, to another M if it has work, else to the idle list. Sysmon only. */
+    void handoffp(P pp) {
+        if (!pp.runqEmpty() || pp.peekRunnext() != null || globalSize > 0) {
+            startmOn(pp, false);
+            return;
+        }
+        synchronized (lock) {
+            pidleput(pp);
+        }
+    }
+
+    /**
+     * For an M whose P was taken while its goroutine ran (Go's {@code exitsyscall}): an idle P,
+     * acquired for {@code m}, or null if there is none or the runtime terminated.
+     */
+    P reacquire(M m) {
+        P pp;
+        synchronized (lock) {
+            pp = terminated ? null : pidleget();
+        }
+        if (pp != null) {
+            pp.acquire(m);
+        }
+        return pp;
+    }
+
+    /**
+     * Retires {@code m}, idle for {@code idleThreadTimeout}, if there are more Ms than Ps: takes
+     * it off the idle list and the M count. Called by {@code m}.
+     *
+     * @return true if {@code m} must exit
+     */
+    boolean retireIfSurplus(M m) {
+        synchronized (lock) {
+            if (terminated || mcount <= procs) {
+                return false;
+            }
+            for (M prev = null, cur = midle; cur != null; prev = cur, cur = cur.idleLink) {
+                if (cur == m) {
+                    if (prev == null) {
+                        midle = m.idleLink;
+                    } else {
+                        prev.idleLink = m.idleLink;
+                    }
+                    m.idleLink = null;
+                    allm.remove(m);
+                    mcount--;
+                    return true;
+                }
+            }
+            return false;   // handed a P meanwhile
+        }
+    }
+
+    /**
+     * {@code Go.blocking}: gives the caller's P away before {@code task} blocks the carrier
+     * (Go's {@code entersyscallblock}), and takes a P again after (Go's {@code exitsyscall}): an
+     * idle one if there is one, otherwise the goroutine yields to the global queue and runs on
+     * when a P is free.
+     */
+    public static <T> T blocking(Callable<T> task) throws Exception {
+        if (!(VT.currentCarrierThread() instanceof M m) || Thread.currentThread() == m) {
+            return task.call();   // not a goroutine of goloom: nothing to hand off
+        }
+        Scheduler s = m.sched;
+        P pp = m.p;
+        if (pp == null || !pp.retake(m)) {
+            return task.call();   // already taken by sysmon
+        }
+        s.handoffp(pp);
+        try {
+            return task.call();
+        } finally {
+            P np = s.reacquire(m);
+            if (np != null) {
+                np.mount(m);
+                m.p = np;     // m is inside this goroutine's cont.run(); it reads p when that returns
+            } else {
+                yieldToGlobalQueue();   // m has no P: continue on one that has
+            }
         }
     }
 
@@ -629,14 +775,14 @@ public final class Scheduler {
     /** Called by an M's thread as it ends. */
     void mexit(M m) {
         P pp = m.p;
-        if (pp != null) {
+        if (pp != null && pp.heldBy(m)) {
             m.p = null;
             if (terminated) {
                 pp.drain(this::runAfterClose);
-                pp.release();
+                pp.release(m);
             } else {
                 // Only after a goloom bug: give the P to another M rather than losing its work.
-                pp.release();
+                pp.release(m);
                 synchronized (lock) {
                     pidleput(pp);
                 }
@@ -650,8 +796,9 @@ public final class Scheduler {
             nmspinning.decrementAndGet();
         }
         synchronized (lock) {
-            allm.remove(m);
-            mcount--;
+            if (allm.remove(m)) {   // a retired M is already off the list
+                mcount--;
+            }
         }
     }
 
@@ -725,6 +872,14 @@ public final class Scheduler {
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
+            }
+        }
+        // A P sysmon handed off while no M was free sits idle with work; nobody takes Ps now.
+        synchronized (lock) {
+            for (P pp : allp) {
+                if (pp.isIdle()) {
+                    pp.drain(this::runAfterClose);
+                }
             }
         }
         Thread sysmonThread = sysmon.thread();
@@ -833,7 +988,11 @@ public final class Scheduler {
      */
     public static void checkpoint() {
         if (VT.currentCarrierThread() instanceof M m && m.preemptRequested()) {
-            m.p.count(P.C_PREEMPTIONS);   // this goroutine runs on m, which owns its P
+            P pp = m.p;
+            if (pp != null && pp.enterOp(m)) {
+                pp.count(P.C_PREEMPTIONS);
+                pp.exitOp(m);
+            }
             m.globalFirst = true;
             yieldToGlobalQueue();
         }

@@ -11,6 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code preemptone}): the P's {@code schedtick} has not moved since sysmon first saw it
  *       that long ago. The goroutine yields to the global queue at its next
  *       {@code Go.checkpoint()} (cooperative: a mounted virtual thread cannot be stopped);
+ *   <li><b>retakes</b> a P whose M has been running one goroutine for {@code retakeAfter}
+ *       (blocked in its carrier or computing; Go's {@code retake} of a P in a syscall) when
+ *       there is queued work that P could run: {@link P#retake} and
+ *       {@link Scheduler#handoffp}. This is what a CPU hog without checkpoints, or a goroutine
+ *       parked while pinned, cannot prevent;
  *   <li><b>wakes a thief for a stale {@code runnext}</b>: a P that started no run for a whole
  *       round while a goroutine waits in its {@code runnext}, another P idles and no M spins.
  *       The readier is computing instead of blocking, so the readied goroutine would wait for
@@ -38,26 +43,31 @@ final class Sysmon implements Runnable {
 
     private final Scheduler sched;
     private final long preemptAfterNanos;
+    private final long retakeAfterNanos;
     private final long maxDelayNanos;
 
     // ---- sysmon-only state, per P (Go's sysmontick) ----
     private final int[] seenTick;
     private final long[] seenTickSince;
     private final long[] seenRuns;
+    private final long[] seenRunsSince;
 
     /** The sysmon thread; set before it starts. */
     private Thread thread;
     /** Parked because every P was idle. Guarded by the scheduler lock. */
     boolean sleepingIdle;
 
-    Sysmon(Scheduler sched, long preemptAfterNanos) {
+    Sysmon(Scheduler sched, long preemptAfterNanos, long retakeAfterNanos) {
         this.sched = sched;
         this.preemptAfterNanos = preemptAfterNanos;
-        this.maxDelayNanos = Math.max(MIN_DELAY_NANOS, Math.min(MAX_DELAY_NANOS, preemptAfterNanos / 4));
+        this.retakeAfterNanos = retakeAfterNanos;
+        this.maxDelayNanos = Math.max(MIN_DELAY_NANOS,
+                Math.min(MAX_DELAY_NANOS, Math.min(preemptAfterNanos, retakeAfterNanos) / 4));
         int n = sched.allp.length;
         this.seenTick = new int[n];
         this.seenTickSince = new long[n];
         this.seenRuns = new long[n];
+        this.seenRunsSince = new long[n];
     }
 
     /** Starts the thread. Called once, with the first M. */
@@ -121,19 +131,28 @@ final class Sysmon implements Runnable {
     /**
      * One look at every P.
      *
-     * @return true if sysmon woke an M (its next round comes soon after)
+     * @return true if sysmon handed a P off or woke an M (its next round comes soon after)
      */
     private boolean round(long now) {
         boolean acted = false;
         P[] allp = sched.allp;
         for (int i = 0; i < allp.length; i++) {
             P pp = allp[i];
-            M m = pp.m;
             int tick = pp.schedtickOpaque();
             long runs = pp.runsOpaque();
             boolean sameRun = runs == seenRuns[i];
-            seenRuns[i] = runs;
-            if (m == null || pp.isIdle()) {
+            if (!sameRun) {
+                seenRuns[i] = runs;
+                seenRunsSince[i] = now;
+            }
+            M m = pp.mountedBy();
+            if (m == null) {
+                continue;
+            }
+            if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && sched.worthHandingOff(pp)
+                    && pp.retake(m)) {
+                sched.handoffp(pp);
+                acted = true;
                 continue;
             }
             if (tick != seenTick[i]) {
