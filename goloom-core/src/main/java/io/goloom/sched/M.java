@@ -28,6 +28,8 @@ final class M extends Thread {
 
     /** Go looks at the global queue first every 61st tick: "a prime, to avoid patterns". */
     static final int GLOBAL_QUEUE_TICK = 61;
+    /** See findRunnable: global-queue-first picks after preemptions before the local queue gets one. */
+    static final int GLOBAL_TURNS = 3;
 
     private static final VarHandle RUN_SEQ;
 
@@ -64,6 +66,8 @@ final class M extends Thread {
      * sleeper waited two slices. Written by goroutine code on this M, read and cleared by this M.
      */
     boolean globalFirst;
+    /** Picks in a row after a preemption that went to the global queue. This M only. */
+    private int globalTurns;
     /** Runs started by this M; names the run a preemption request is for. Written by this M (opaque), read by sysmon. */
     private int runSeq;
     /** The run sysmon asked to yield ({@link #runSeq} then), or -1. Written by sysmon, read by goroutine code on this M. */
@@ -185,12 +189,17 @@ final class M extends Thread {
             G g;
             // Fairness: otherwise two goroutines respawning each other could keep the local
             // queue busy forever and the global queue would never be looked at. After a
-            // preemption the preempted goroutine is at the global tail: look only if someone
-            // is ahead of it.
-            boolean afterPreemption = globalFirst;
-            globalFirst = false;
+            // preemption the preempted goroutine is at the global tail: look there first if
+            // someone is ahead of it (goroutines readied from outside wait there), but not
+            // more than GLOBAL_TURNS times in a row while the local queue has work, or a
+            // goroutine at its head waits behind every hog cycling through the global queue.
+            boolean globalTurn = globalFirst && (globalTurns < GLOBAL_TURNS || pp.runqEmpty());
+            if (globalFirst) {
+                globalTurns = globalTurn ? globalTurns + 1 : 0;
+                globalFirst = false;
+            }
             if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0)
-                    || (afterPreemption && s.globalQueueLength() > 1)) {
+                    || (globalTurn && s.globalQueueLength() > 1)) {
                 if ((g = s.globrunqget(pp, 1)) != null) {
                     inheritTime = false;
                     return g;
