@@ -3,8 +3,11 @@
  *
  * <p>{@link io.goloom.sched.Scheduler} opens with the design (where a readied goroutine goes,
  * the spinning-M protocol, locking, shutdown); {@code G}, {@code M}, {@code P} and
- * {@code RunQueue} each document their own state machine and who may touch which field.
- * {@link io.goloom.sched.VirtualThreads} is the only door to JDK internals.
+ * {@code RunQueue} each document their own state machine and who may touch which field
+ * ({@code P}'s "Ownership" is the one hand-offs rely on). {@code Sysmon} is the monitor thread
+ * (preemption requests, hand-off of a stuck carrier's P, stale runnext); {@link
+ * io.goloom.sched.Config} is what a runtime is built with. {@link
+ * io.goloom.sched.VirtualThreads} is the only door to JDK internals.
  *
  * <p>Types here are public only where {@code io.goloom} needs them; they are not API and may
  * change in any release. Depends on {@code java.base} and on the API types of
