@@ -24,8 +24,8 @@ public final class Workloads {
                 new Sleep16k(16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
                 new Yield(quick ? 200_000 : 1_000_000),
                 new Floor(quick ? 1_000_000 : 5_000_000),
-                new CpuHog(false, Duration.ofSeconds(3)),
-                new CpuHog(true, Duration.ofSeconds(3)),
+                new CpuHog(false, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
+                new CpuHog(true, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new Footprint(1_000_000),
                 new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)));
     }
