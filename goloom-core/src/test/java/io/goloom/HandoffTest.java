@@ -34,6 +34,7 @@ class HandoffTest {
     private static final CountDownLatch A_ENTERED = new CountDownLatch(1), A_RELEASE = new CountDownLatch(1);
     private static final CountDownLatch B_ENTERED = new CountDownLatch(1), B_RELEASE = new CountDownLatch(1);
     private static final CountDownLatch C_ENTERED = new CountDownLatch(1), C_RELEASE = new CountDownLatch(1);
+    private static final CountDownLatch D_ENTERED = new CountDownLatch(1), D_RELEASE = new CountDownLatch(1);
 
     /** A class whose initializer parks until released: the thread initialising it is pinned. */
     static final class PinnedA {
@@ -62,6 +63,17 @@ class HandoffTest {
         static {
             C_ENTERED.countDown();
             awaitUninterruptibly(C_RELEASE);
+        }
+
+        static void touch() {
+        }
+    }
+
+    /** As {@link PinnedA}, for the test of an idle P left with work. */
+    static final class PinnedD {
+        static {
+            D_ENTERED.countDown();
+            awaitUninterruptibly(D_RELEASE);
         }
 
         static void touch() {
@@ -171,6 +183,90 @@ class HandoffTest {
             assertTrue(a.join(WAIT));
             String report = diag.toString(StandardCharsets.UTF_8);
             assertEquals(1, report.split("Reported once", -1).length - 1, "reported more than once: " + report);
+        }
+    }
+
+    /**
+     * Regression (found in review): a task inside Go.blocking that parks unmounts the
+     * goroutine, whose M goes on without a P; when the goroutine came back in a later run,
+     * Go.blocking took an idle P for the old M and left it MOUNTED by an M not running it,
+     * unusable until sysmon's retakeAfter (here an hour). After 20 such calls, two goroutines
+     * that can only finish if both Ps run them at once must still meet.
+     */
+    @Test
+    @Timeout(60)
+    void goBlockingWhoseTaskParksLeavesNoPBehind() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("blocking-park")).procs(2)
+                .retakeAfter(Duration.ofHours(1)).build()) {
+            GoHandle caller = rt.go(() -> {
+                for (int i = 0; i < 20; i++) {
+                    try {
+                        Go.blocking(() -> {
+                            Thread.sleep(5);   // parks: the goroutine unmounts inside blocking
+                            return null;
+                        });
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            assertTrue(caller.join(WAIT));
+            AtomicInteger arrived = new AtomicInteger();
+            AtomicInteger met = new AtomicInteger();
+            CountDownLatch bothDone = new CountDownLatch(2);
+            for (int i = 0; i < 2; i++) {
+                rt.go(() -> {
+                    arrived.incrementAndGet();
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (arrived.get() < 2 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();   // holds its P: the other needs the second one
+                    }
+                    if (arrived.get() == 2) {
+                        met.incrementAndGet();
+                    }
+                    bothDone.countDown();
+                });
+            }
+            await(bothDone, WAIT, "the two goroutines");
+            assertEquals(2, met.get(), "the two goroutines never ran at once: a P was left unusable");
+        }
+    }
+
+    /**
+     * Regression (found in review): Go.blocking hands its P off while no M is free
+     * (maxThreads == procs), so the P, with B queued on it, goes idle. An M that frees up must
+     * take B from that idle P; it used to skip idle Ps when stealing, and B waited for the
+     * blocking call to end.
+     */
+    @Test
+    @Timeout(60)
+    void workOnAnIdlePIsStolenWhenNoCarrierWasFree() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("idle-work")).procs(2).maxThreads(2).build()) {
+            CountDownLatch hogRunning = new CountDownLatch(1), bRan = new CountDownLatch(1);
+            AtomicBoolean hogStop = new AtomicBoolean();
+            rt.go("hog", () -> {
+                hogRunning.countDown();
+                long end = System.nanoTime() + 100_000_000L;
+                while (System.nanoTime() < end && !hogStop.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            await(hogRunning, WAIT, "the hog");
+            GoHandle a = rt.go("A", () -> {
+                Go.go(bRan::countDown);                 // B, on A's P
+                try {
+                    Go.blocking(() -> {
+                        PinnedD.touch();               // blocks A's carrier until released
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await(D_ENTERED, WAIT, "A to block in the class initializer");
+            await(bRan, WAIT, "B to run while A blocks and no carrier is free");
+            D_RELEASE.countDown();
+            assertTrue(a.join(WAIT));
         }
     }
 

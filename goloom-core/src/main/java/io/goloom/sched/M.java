@@ -47,8 +47,9 @@ final class M extends Thread {
     // ---- owner-only (this thread) ----
     /**
      * The P this M holds, or null. Written by this thread, and by goroutine code on it in
-     * {@code Go.blocking} (which swaps in the P it took back); read racily by observers. It may
-     * name a P sysmon has taken: ownership is in the P's status.
+     * {@code Go.blocking}, within the same run (which swaps in the P it took back; the run
+     * check there keeps a later run of that goroutine from writing it); read racily by
+     * observers. It may name a P sysmon has taken: ownership is in the P's status.
      */
     volatile P p;
     /** True while this M is counted in {@code sched.nmspinning}. */
@@ -112,7 +113,7 @@ final class M extends Thread {
         }
     }
 
-    /** The schedule loop. Returns when the runtime terminates. */
+    /** The schedule loop. Returns when the runtime terminates or this M retires. */
     private void schedule() {
         for (;;) {
             if (p == null && !exitsyscall()) {
@@ -176,7 +177,7 @@ final class M extends Thread {
 
     /**
      * Finds a goroutine to run, parking this M (without its P) until there is one. Holds a P on
-     * return. Returns null when the runtime terminates.
+     * return. Returns null when the runtime terminates or this M retires.
      */
     private G findRunnable() {
         final Scheduler s = sched;
@@ -284,7 +285,9 @@ final class M extends Thread {
             int inc = s.stealOrder.increment(r);
             for (int i = 0; i < n; i++, pos = (pos + inc) % n) {
                 P victim = allp[pos];
-                if (victim == pp || victim.isIdle()) {
+                // An idle P can hold work: one handed off while no M was free. It has no
+                // producer, so taking from it is a steal like any other.
+                if (victim == pp || (victim.isIdle() && victim.runqEmpty() && victim.peekRunnext() == null)) {
                     continue;
                 }
                 G g = pp.stealFrom(victim, last);
@@ -345,6 +348,15 @@ final class M extends Thread {
             return true;
         }
         return stopm();
+    }
+
+    int runSeq() {
+        return runSeq;
+    }
+
+    /** The request was acted on. Goroutine code on this M. */
+    void clearPreempt() {
+        preemptSeq = -1;
     }
 
     /** Asks the goroutine running on this M now, if it is still that run, to yield at its next checkpoint. Sysmon. */

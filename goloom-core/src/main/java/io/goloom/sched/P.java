@@ -30,8 +30,9 @@ import java.lang.invoke.VarHandle;
  * sysmon cannot take it, and code of the running goroutine enters HELD by CAS from
  * MOUNTED(m), which fails once sysmon has taken the P; that code then uses the global queue.
  * The owner tag makes the CAS fail even after the P was handed to another M and mounted again.
- * The scheduler lock around the idle list orders one owner's last push before the next
- * owner's first.
+ * One owner's last push happens before the next owner's first through the CAS that ends the
+ * first ownership (release, retake) and the one that starts the next (acquire), with the idle
+ * list's lock or the volatile {@code M.nextp} in between.
  *
  * <h2>runnext</h2>
  * Set only by the owner (CAS, since thieves may clear it); taken by the owner, or by a thief in
@@ -50,8 +51,8 @@ import java.lang.invoke.VarHandle;
  * only when there is evidence that this P's owner is slow to run its runnext: a thief that had
  * to steal it raises {@link #runnextStealScore}, each owner hit lowers it, and one put in
  * {@link #RUNNEXT_PROBE_PERIOD} wakes a thief anyway to gather that evidence. Measured in
- * docs/PERFORMANCE.md; a readier that computes for long after one ready still waits for a
- * probe, a bound sysmon (issue #4) will make time-based.
+ * docs/PERFORMANCE.md; for a readier that computes for long after one ready, sysmon wakes a
+ * thief once the runnext has waited a whole round (see {@link Sysmon}).
  */
 final class P {
 
@@ -179,12 +180,17 @@ final class P {
         return m.mid << 2 | S_MOUNTED;
     }
 
-    /** IDLE -> HELD(m). Caller took this P from the idle list (or was handed it). */
+    /**
+     * IDLE -> HELD(m). Caller took this P from the idle list (or was handed it). A new owner
+     * starts a new time slice, so that sysmon's clock for this P does not carry over from the
+     * last owner (a runnext left on a handed-off P would otherwise run preempted at once).
+     */
     void acquire(M m) {
         if (!STATUS.compareAndSet(this, S_IDLE, held(m))) {
             throw new IllegalStateException("acquirep: P" + id + " is not idle (" + describe(status) + ")");
         }
         this.m = m;
+        tickSched();
     }
 
     /** HELD(m) -> IDLE. Owner only, from its schedule loop. */

@@ -240,9 +240,8 @@ public final class Scheduler {
     }
 
     /**
-     * A new goroutine id: from the P's batch when the caller runs on an M of this runtime that
-     * holds a P (a goroutine on it, or the M itself: either way the P's owner), else the first
-     * of a batch of its own.
+     * A new goroutine id: from the P's batch when the caller is a goroutine whose M owns a P
+     * (enterOp succeeds), else the first of a batch of its own.
      */
     private long newGoid() {
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
@@ -651,7 +650,10 @@ public final class Scheduler {
         return false;
     }
 
-    /** Gives {@code pp}, just taken from a stuck M, to another M if it has work, else to the idle list. Sysmon only. */
+    /**
+     * Gives {@code pp}, just taken from an M (by sysmon, or by the M's goroutine in
+     * {@code Go.blocking}), to another M if it has work, else to the idle list.
+     */
     void handoffp(P pp) {
         if (!pp.runqEmpty() || pp.peekRunnext() != null || globalSize > 0) {
             startmOn(pp, false);
@@ -717,6 +719,7 @@ public final class Scheduler {
         }
         Scheduler s = m.sched;
         P pp = m.p;
+        int run = m.runSeq();
         if (pp == null || !pp.retake(m)) {
             return task.call();   // already taken by sysmon
         }
@@ -724,12 +727,18 @@ public final class Scheduler {
         try {
             return task.call();
         } finally {
-            P np = s.reacquire(m);
-            if (np != null) {
-                np.mount(m);
-                m.p = np;     // m is inside this goroutine's cont.run(); it reads p when that returns
-            } else {
-                yieldToGlobalQueue();   // m has no P: continue on one that has
+            // Still the run that gave the P away? If the task parked, the goroutine was
+            // unmounted, m went on without a P, and this goroutine now runs in a later run that
+            // already holds one (on m or another M): nothing to take back.
+            if (VT.currentCarrierThread() == m && m.runSeq() == run && m.p == pp) {
+                P np = s.reacquire(m);
+                if (np != null) {
+                    np.count(P.C_RUNS);      // a new run on this P, for sysmon's hand-off clock
+                    np.mount(m);
+                    m.p = np;     // m is inside this run's cont.run(); it reads p when that returns
+                } else {
+                    yieldToGlobalQueue();   // m has no P: continue on an M that has one
+                }
             }
         }
     }
@@ -874,10 +883,13 @@ public final class Scheduler {
                 interrupted = true;
             }
         }
-        // A P sysmon handed off while no M was free sits idle with work; nobody takes Ps now.
+        // Queued work left on Ps nobody will run: an idle P handed off while no M was free,
+        // and the P of an M still stuck in a goroutine after the joins (taken from it; the
+        // stuck goroutine's later readies then fail enterOp and go to the fallback carrier).
         synchronized (lock) {
             for (P pp : allp) {
-                if (pp.isIdle()) {
+                M stuck = pp.mountedBy();
+                if (pp.isIdle() || (stuck != null && pp.retake(stuck))) {
                     pp.drain(this::runAfterClose);
                 }
             }
@@ -981,7 +993,6 @@ public final class Scheduler {
         return g != null ? g.sched : null;
     }
 
-    /** {@code Go.yield()}: Gosched, to the global queue's tail. */
     /**
      * {@code Go.checkpoint()}: yields to the global queue if sysmon asked the current run to
      * (Go's preemption at a safe point). Otherwise an intrinsic, a type check and two loads.
@@ -993,11 +1004,13 @@ public final class Scheduler {
                 pp.count(P.C_PREEMPTIONS);
                 pp.exitOp(m);
             }
+            m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
             m.globalFirst = true;
             yieldToGlobalQueue();
         }
     }
 
+    /** {@code Go.yield()}: Gosched, to the global queue's tail. */
     public static void yieldToGlobalQueue() {
         G g = currentGoroutine();
         if (g == null) {
