@@ -23,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ol>
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
- * (Go's constants), but at most a quarter of {@code preemptAfter}: a slice then overruns by at
- * most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
+ * (Go's constants), but at most a quarter of the shorter of {@code preemptAfter} and
+ * {@code retakeAfter}: a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
  * here, that put a sleeper's p50 behind hogs at 39 ms). A preemption request does not count as
  * something done (as in Go, where only a hand-off does). While every P is idle sysmon parks
  * until {@link Scheduler} wakes it, when a P leaves the idle list.
@@ -33,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * owners write); a stale read delays or repeats a request by one round. A request names the
  * M's run current when it is made ({@link M#requestPreempt}), so it lapses when that run ends;
  * race: if the M moved on between sysmon's look at the P and the request, the run that just
- * started is asked to yield once, early. Go's {@code preemptone} has the same window.
+ * started is asked to yield once, early. Go's {@code preemptone} has the same window. The same
+ * window lets a retake take the P from a run that just started; that run goes on without a P
+ * and its M takes another one when it returns, as after any hand-off.
  */
 final class Sysmon implements Runnable {
 
@@ -52,7 +54,7 @@ final class Sysmon implements Runnable {
     private final long[] seenRuns;
     private final long[] seenRunsSince;
 
-    /** The sysmon thread; set before it starts. */
+    /** The sysmon thread. Set once, under the scheduler lock, before it starts; read after taking that lock. */
     private Thread thread;
     /** Parked because every P was idle. Guarded by the scheduler lock. */
     boolean sleepingIdle;
