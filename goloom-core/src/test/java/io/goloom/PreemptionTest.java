@@ -29,6 +29,24 @@ class PreemptionTest {
     @Test
     @Timeout(120)
     void hogsWithCheckpointsLetASleeperRun() throws Exception {
+        ProcStats total = hogsAndASleeper(true);
+        assertTrue(total.preemptions() > 0, total::toString);
+    }
+
+    /**
+     * The same hogs without checkpoints: they cannot be asked to yield, but sysmon hands each
+     * hog's P to another carrier after retakeAfter (20 ms), so the probe still runs; without
+     * hand-off it never would.
+     */
+    @Test
+    @Timeout(120)
+    void hogsWithoutCheckpointsLoseTheirPAndASleeperRuns() throws Exception {
+        ProcStats total = hogsAndASleeper(false);
+        assertTrue(total.handoffs() > 0, total::toString);
+    }
+
+    /** Runs the scenario, checks the probe, and returns the Ps' counters summed. */
+    private static ProcStats hogsAndASleeper(boolean checkpoints) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         try (GoRuntime rt = GoRuntime.builder().name(uniqueName("preempt")).procs(2).build()) {
             CountDownLatch hogsRunning = new CountDownLatch(4);
@@ -42,7 +60,9 @@ class PreemptionTest {
                         for (int k = 0; k < 1_000; k++) {
                             x = x * 6364136223846793005L + 1442695040888963407L;
                         }
-                        Go.checkpoint();
+                        if (checkpoints) {
+                            Go.checkpoint();
+                        }
                     }
                     sink.addAndGet(x);
                 }));
@@ -69,15 +89,23 @@ class PreemptionTest {
             for (GoHandle h : hogs) {
                 assertTrue(h.join(WAIT), h + " did not stop");
             }
-            long preemptions = rt.procStats().stream().mapToLong(ProcStats::preemptions).sum();
-            String summary = String.format("probe iterations %d, lateness max %.1f ms; preemptions %d",
-                    sleeps[0], maxLateness[0] / 1e6, preemptions);
-            // Each hog yields after 10-20 ms, so the probe waits about that long per sleep: ~70
-            // iterations in 2 s on a quiet machine. The bounds leave room for a loaded one.
+            ProcStats total = rt.procStats().stream().reduce(PreemptionTest::sum).orElseThrow();
+            String summary = String.format("checkpoints %b: probe iterations %d, lateness max %.1f ms; %s",
+                    checkpoints, sleeps[0], maxLateness[0] / 1e6, total);
+            // A quiet machine: ~80-170 iterations, lateness under ~30 ms. The bounds leave room
+            // for a loaded one.
             assertTrue(sleeps[0] >= 15, summary);
             assertTrue(maxLateness[0] < 200_000_000L, summary);
-            assertTrue(preemptions > 0, summary);
+            return total;
         }
+    }
+
+    private static ProcStats sum(ProcStats a, ProcStats b) {
+        return new ProcStats(-1, a.runnextHits() + b.runnextHits(), a.localPops() + b.localPops(),
+                a.globalGrabs() + b.globalGrabs(), a.stealsIn() + b.stealsIn(), a.stealsOut() + b.stealsOut(),
+                a.goroutinesRun() + b.goroutinesRun(), a.runQueueLength() + b.runQueueLength(),
+                a.latencySamples() + b.latencySamples(), a.latencyNanos() + b.latencyNanos(),
+                a.preemptions() + b.preemptions(), a.handoffs() + b.handoffs());
     }
 
     /** No request, no yield: a goroutine that checkpoints in a short loop is not counted as preempted; outside a goroutine it is a no-op. */
