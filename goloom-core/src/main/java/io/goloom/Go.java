@@ -106,6 +106,34 @@ public final class Go {
     }
 
     /**
+     * Binds this goroutine to its current carrier thread (Go's {@code runtime.LockOSThread}):
+     * until as many {@link #unlockOSThread()} calls, or until it ends, it is always resumed on
+     * that carrier, and no other goroutine runs there; while it is parked the carrier gives its
+     * P to others and waits. For code that needs one thread throughout (thread-affine native
+     * libraries, thread-locals of a platform API).
+     *
+     * <pre>{@code
+     * Go.lockOSThread();
+     * try {
+     *     glContext.makeCurrent();     // thread-affine
+     *     render(scene);
+     * } finally {
+     *     Go.unlockOSThread();
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException outside a goroutine of a goloom runtime
+     */
+    public static void lockOSThread() {
+        Scheduler.lockOSThread();
+    }
+
+    /** Undoes one {@link #lockOSThread()}; without a lock it does nothing, as in Go. */
+    public static void unlockOSThread() {
+        Scheduler.unlockOSThread();
+    }
+
+    /**
      * Runs {@code task}, which is known to block its carrier thread (a native call, a park
      * inside a class initializer, a JNI library doing I/O), after handing this goroutine's P to
      * another carrier, so the goroutines queued on it keep running at once rather than after

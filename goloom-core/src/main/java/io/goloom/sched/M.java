@@ -69,6 +69,14 @@ final class M extends Thread {
     boolean globalFirst;
     /** Picks in a row after a preemption that went to the global queue. This M only. */
     private int globalTurns;
+    /**
+     * The goroutine locked to this M ({@code Go.lockOSThread}), or null, and how many times it
+     * locked. Written by that goroutine's code on this M, and by this M when it ends.
+     */
+    G lockedg;
+    int lockedDepth;
+    /** The locked goroutine, handed back by {@link #startlockedm} with {@link #nextp}. Written before nextp. */
+    G lockedRun;
     /** Runs started by this M; names the run a preemption request is for. Written by this M (opaque), read by sysmon. */
     private int runSeq;
     /** The run sysmon asked to yield ({@link #runSeq} then), or -1. Written by sysmon, read by goroutine code on this M. */
@@ -126,7 +134,68 @@ final class M extends Thread {
             if (spinning) {
                 resetSpinning();
             }
+            M owner = sched.lockedM(g);
+            if (owner != null && owner != this) {
+                startlockedm(g, owner);   // Go's startlockedm: g runs on its own M, with our P
+                if (!stopm()) {
+                    return;
+                }
+                continue;
+            }
             execute(g);
+            while (lockedg != null && lockedg == g && g.thread().isAlive()) {
+                // Go's stoplockedm: while its locked goroutine is not running, this M runs
+                // nothing else; it gives its P away and waits to be handed g and a P back.
+                if (!stoplockedm()) {
+                    return;
+                }
+                execute(g);
+            }
+            if (lockedg == g) {
+                sched.unlock(this, g);   // a locked goroutine ended: this M is free again
+            }
+        }
+    }
+
+    /**
+     * Hands this M's P and {@code g}, locked to {@code owner}, to {@code owner}, which is
+     * parked in {@link #stoplockedm}. This M is left without a P.
+     */
+    private void startlockedm(G g, M owner) {
+        P pp = p;
+        p = null;
+        pp.release(this);
+        owner.lockedRun = g;
+        owner.handOff(pp, false);
+    }
+
+    /**
+     * Gives this M's P away (if it still has one) and parks until {@link #startlockedm} hands
+     * back the locked goroutine with a P.
+     *
+     * @return false when the runtime terminated
+     */
+    private boolean stoplockedm() {
+        P pp = p;
+        if (pp != null) {
+            p = null;
+            pp.release(this);
+            sched.handoffp(pp);
+        }
+        for (;;) {
+            P np = nextp;
+            if (np != null && lockedRun != null) {
+                nextp = null;
+                lockedRun = null;
+                np.acquire(this);
+                p = np;
+                inheritTime = false;
+                return true;
+            }
+            if (sched.terminated) {
+                return false;
+            }
+            LockSupport.park(this);
         }
     }
 

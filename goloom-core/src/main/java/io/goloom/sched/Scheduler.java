@@ -175,6 +175,10 @@ public final class Scheduler {
      */
     private final M[] firstMs;
 
+    /** Goroutines locked to their M ({@code Go.lockOSThread}), by goroutine. */
+    private final ConcurrentHashMap<G, M> lockedTo = new ConcurrentHashMap<>();
+    /** {@code lockedTo.size()}, read on every schedule: a volatile read instead of a map lookup. */
+    private volatile int lockedCount;
     /** The maxThreads message has been printed. Sysmon only. */
     private boolean maxThreadsReported;
     /** Started with the first M; stopped and joined at termination. */
@@ -869,6 +873,9 @@ public final class Scheduler {
             }
             ms = new ArrayList<>(allm);
         }
+        for (M m : ms) {
+            LockSupport.unpark(m);   // Ms waiting for their locked goroutine are on no idle list
+        }
         sysmon.wakeToExit();
         // Ms finish the goroutine they are running (it parks or ends), drain their P and exit.
         long graceNanos = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
@@ -991,6 +998,50 @@ public final class Scheduler {
     public static Scheduler currentScheduler() {
         G g = currentGoroutine();
         return g != null ? g.sched : null;
+    }
+
+    /** The M that {@code g} is locked to, or null. Any M, on every pick. */
+    M lockedM(G g) {
+        return lockedCount == 0 ? null : lockedTo.get(g);
+    }
+
+    /**
+     * {@code Go.lockOSThread()}: binds the calling goroutine to its M until as many unlocks (or
+     * its end). Nested calls count, as in Go.
+     *
+     * @throws IllegalStateException outside a goroutine of goloom
+     */
+    public static void lockOSThread() {
+        if (!(VT.currentCarrierThread() instanceof M m) || m.curg == null) {
+            throw new IllegalStateException("Go.lockOSThread() called outside a goroutine of a goloom runtime");
+        }
+        G g = m.curg;
+        if (m.lockedDepth++ == 0) {
+            m.lockedg = g;
+            Scheduler s = m.sched;
+            synchronized (s.lock) {
+                s.lockedTo.put(g, m);
+                s.lockedCount = s.lockedTo.size();
+            }
+        }
+    }
+
+    /** {@code Go.unlockOSThread()}: undoes one lock; a call without a lock does nothing, as in Go. */
+    public static void unlockOSThread() {
+        if (VT.currentCarrierThread() instanceof M m && m.lockedg != null && m.lockedg == m.curg
+                && --m.lockedDepth == 0) {
+            m.sched.unlock(m, m.lockedg);
+        }
+    }
+
+    /** Ends the binding of {@code g} to {@code m}: g unlocked itself, or ended. */
+    void unlock(M m, G g) {
+        m.lockedg = null;
+        m.lockedDepth = 0;
+        synchronized (lock) {
+            lockedTo.remove(g);
+            lockedCount = lockedTo.size();
+        }
     }
 
     /**
