@@ -119,6 +119,30 @@ class LockOSThreadTest {
         }
     }
 
+    /**
+     * A locked goroutine keeps a carrier to itself, so with maxThreads == procs a lock would let
+     * every carrier wait for a locked goroutine nobody picks: refused with a message naming
+     * maxThreads and the value needed.
+     */
+    @Test
+    @Timeout(60)
+    void lockWithoutASpareCarrierIsRefused() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("locked-max")).procs(1).maxThreads(1).build()) {
+            java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+            rt.go(() -> {
+                try {
+                    Go.lockOSThread();
+                    thrown.complete(null);
+                } catch (Throwable t) {
+                    thrown.complete(t);
+                }
+            });
+            Throwable t = thrown.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+            assertTrue(t.getMessage().contains("maxThreads=1") && t.getMessage().contains("at least 2"), t.getMessage());
+        }
+    }
+
     /** Outside a goroutine lockOSThread is an error naming the call; unlock without a lock does nothing. */
     @Test
     void lockOutsideAGoroutineIsAnError() {

@@ -1007,23 +1007,35 @@ public final class Scheduler {
 
     /**
      * {@code Go.lockOSThread()}: binds the calling goroutine to its M until as many unlocks (or
-     * its end). Nested calls count, as in Go.
+     * its end). Nested calls count, as in Go. Each locked M is kept from running anything else,
+     * so besides the {@code procs} Ms running goroutines there must be one M per locked
+     * goroutine: a lock that would leave fewer than that under {@code maxThreads} is refused
+     * (otherwise every M could end up waiting for a locked goroutine nobody is left to pick).
      *
-     * @throws IllegalStateException outside a goroutine of goloom
+     * @throws IllegalStateException outside a goroutine of goloom, or when {@code maxThreads}
+     *         leaves no carrier for one more locked goroutine
      */
     public static void lockOSThread() {
         if (!(VT.currentCarrierThread() instanceof M m) || m.curg == null) {
             throw new IllegalStateException("Go.lockOSThread() called outside a goroutine of a goloom runtime");
         }
         G g = m.curg;
-        if (m.lockedDepth++ == 0) {
-            m.lockedg = g;
+        if (m.lockedDepth == 0) {
             Scheduler s = m.sched;
             synchronized (s.lock) {
+                if (s.procs + s.lockedTo.size() + 1 > s.maxThreads) {
+                    throw new IllegalStateException("Go.lockOSThread(): runtime \"" + s.name + "\" has maxThreads="
+                            + s.maxThreads + ", procs=" + s.procs + " and " + s.lockedTo.size()
+                            + " locked goroutine(s); a locked goroutine needs a carrier of its own beyond procs:"
+                            + " raise GoRuntime.builder().maxThreads(...) to at least "
+                            + (s.procs + s.lockedTo.size() + 1));
+                }
                 s.lockedTo.put(g, m);
                 s.lockedCount = s.lockedTo.size();
             }
+            m.lockedg = g;
         }
+        m.lockedDepth++;
     }
 
     /** {@code Go.unlockOSThread()}: undoes one lock; a call without a lock does nothing, as in Go. */
