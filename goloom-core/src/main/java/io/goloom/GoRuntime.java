@@ -268,12 +268,8 @@ public final class GoRuntime implements AutoCloseable {
          * them, as in Go. Default 10 ms. Accepted: 100 us to 1 hour.
          */
         public Builder preemptAfter(Duration slice) {
-            Objects.requireNonNull(slice, "slice");
-            if (slice.compareTo(MIN_PREEMPT_AFTER) < 0 || slice.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("preemptAfter must be in [" + MIN_PREEMPT_AFTER
-                        + ", 1h], was " + slice);
-            }
-            this.preemptAfter = slice;
+            this.preemptAfter = inRange("preemptAfter", slice, MIN_PREEMPT_AFTER, Duration.ofHours(1),
+                    "[" + MIN_PREEMPT_AFTER + ", 1h]");
             return this;
         }
 
@@ -288,11 +284,7 @@ public final class GoRuntime implements AutoCloseable {
          * Default 20 ms. Accepted: 1 ms to 1 hour.
          */
         public Builder retakeAfter(Duration after) {
-            Objects.requireNonNull(after, "after");
-            if (after.compareTo(Duration.ofMillis(1)) < 0 || after.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("retakeAfter must be in [1ms, 1h], was " + after);
-            }
-            this.retakeAfter = after;
+            this.retakeAfter = inRange("retakeAfter", after, Duration.ofMillis(1), Duration.ofHours(1), "[1ms, 1h]");
             return this;
         }
 
@@ -302,11 +294,8 @@ public final class GoRuntime implements AutoCloseable {
          * threads behind. Default 60 s. Accepted: 1 ms to 24 hours.
          */
         public Builder idleThreadTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(24)) > 0) {
-                throw new IllegalArgumentException("idleThreadTimeout must be in [1ms, 24h], was " + timeout);
-            }
-            this.idleThreadTimeout = timeout;
+            this.idleThreadTimeout = inRange("idleThreadTimeout", timeout, Duration.ofMillis(1), Duration.ofHours(24),
+                    "[1ms, 24h]");
             return this;
         }
 
@@ -315,12 +304,7 @@ public final class GoRuntime implements AutoCloseable {
          * Default 10 s. Accepted: 0 to 1 hour.
          */
         public Builder shutdownTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException(
-                        "shutdownTimeout must be in [0s, 1h], was " + timeout);
-            }
-            this.shutdownTimeout = timeout;
+            this.shutdownTimeout = inRange("shutdownTimeout", timeout, Duration.ZERO, Duration.ofHours(1), "[0s, 1h]");
             return this;
         }
 
@@ -342,6 +326,18 @@ public final class GoRuntime implements AutoCloseable {
         public Builder diagnostics(PrintStream out) {
             this.diagnostics = Objects.requireNonNull(out, "out");
             return this;
+        }
+
+        /**
+         * {@code value} if it lies in [{@code min}, {@code max}]; otherwise an error naming the
+         * option, the accepted range as {@code range} spells it, and the value.
+         */
+        private static Duration inRange(String option, Duration value, Duration min, Duration max, String range) {
+            Objects.requireNonNull(value, option);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(option + " must be in " + range + ", was " + value);
+            }
+            return value;
         }
 
         /**

@@ -39,8 +39,7 @@ class HandoffTest {
     /** A class whose initializer parks until released: the thread initialising it is pinned. */
     static final class PinnedA {
         static {
-            A_ENTERED.countDown();
-            awaitUninterruptibly(A_RELEASE);
+            enterAndWait(A_ENTERED, A_RELEASE);
         }
 
         static void touch() {
@@ -50,8 +49,7 @@ class HandoffTest {
     /** As {@link PinnedA}, for the Go.blocking test (a class initializer runs once per JVM). */
     static final class PinnedB {
         static {
-            B_ENTERED.countDown();
-            awaitUninterruptibly(B_RELEASE);
+            enterAndWait(B_ENTERED, B_RELEASE);
         }
 
         static void touch() {
@@ -61,8 +59,7 @@ class HandoffTest {
     /** As {@link PinnedA}, for the maxThreads test. */
     static final class PinnedC {
         static {
-            C_ENTERED.countDown();
-            awaitUninterruptibly(C_RELEASE);
+            enterAndWait(C_ENTERED, C_RELEASE);
         }
 
         static void touch() {
@@ -72,12 +69,17 @@ class HandoffTest {
     /** As {@link PinnedA}, for the test of an idle P left with work. */
     static final class PinnedD {
         static {
-            D_ENTERED.countDown();
-            awaitUninterruptibly(D_RELEASE);
+            enterAndWait(D_ENTERED, D_RELEASE);
         }
 
         static void touch() {
         }
+    }
+
+    /** The body of each initializer: say it is in, then park (pinned) until released. */
+    private static void enterAndWait(CountDownLatch entered, CountDownLatch release) {
+        entered.countDown();
+        awaitUninterruptibly(release);
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -98,7 +98,7 @@ public final class Churn implements Workload {
             letTokensIn();
             Thread.sleep(duration.dividedBy(WARMUP_FRACTION));   // warm-up, not measured
             takeTokensBack();
-            long heap0 = heapAfterGcOffCarrier();
+            long heap0 = Memory.heapAfterGc();
             int carriers0 = side.carriers();
             int carriersPeak = carriers0;
 
@@ -116,7 +116,7 @@ public final class Churn implements Workload {
             }
             takeTokensBack();
             double rate = (hops.sum() - hops0) / ((System.nanoTime() - start) / 1e9);
-            long heap1 = heapAfterGcOffCarrier();
+            long heap1 = Memory.heapAfterGc();
             int carriers1 = side.carriers();
 
             exiting = true;
@@ -126,17 +126,6 @@ public final class Churn implements Workload {
             round.await(exited);
             return new double[] {rate, windowHops[WINDOWS - 1] / (double) Math.max(1, windowHops[0]),
                     (heap1 - heap0) / 1e6, carriers1 - carriers0, carriersPeak};
-        }
-
-        /**
-         * A full collection takes longer than goloom's {@code retakeAfter}: run from this
-         * goroutine, it would keep the carrier busy and sysmon would hand the P to a new carrier,
-         * which then shows as carrier growth. A platform thread collects while this one parks.
-         */
-        private static long heapAfterGcOffCarrier() throws InterruptedException {
-            long[] heap = new long[1];
-            Thread.ofPlatform().name("churn-gc").start(() -> heap[0] = Memory.heapAfterGc()).join();
-            return heap[0];
         }
 
         private void letTokensIn() {

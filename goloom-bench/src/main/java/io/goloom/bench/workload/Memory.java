@@ -20,9 +20,33 @@ public final class Memory {
      * Heap in use after full collections. {@code System.gc()} is a full, stop-the-world
      * collection on the JDK's collectors unless {@code -XX:+ExplicitGCInvokesConcurrent} or
      * {@code -XX:+DisableExplicitGC} is set; the second one collects what the first one's
-     * reference processing freed.
+     * reference processing freed. Called from a virtual thread, the collection runs on a
+     * platform thread while the caller parks: a full collection outlasts goloom's
+     * {@code retakeAfter}, and a carrier kept that long has its P handed to a new carrier,
+     * which would show up in the very measurement.
      */
     public static long heapAfterGc() {
+        if (!Thread.currentThread().isVirtual()) {
+            return collectAndMeasure();
+        }
+        long[] heap = new long[1];
+        Thread collector = Thread.ofPlatform().name("heap-after-gc").start(() -> heap[0] = collectAndMeasure());
+        boolean interrupted = false;
+        while (true) {
+            try {
+                collector.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return heap[0];
+    }
+
+    private static long collectAndMeasure() {
         System.gc();
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
