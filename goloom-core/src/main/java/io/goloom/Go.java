@@ -2,6 +2,7 @@ package io.goloom;
 
 import io.goloom.sched.Scheduler;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -80,6 +81,42 @@ public final class Go {
      */
     public static void yield() {
         Scheduler.yieldToGlobalQueue();
+    }
+
+    /**
+     * Sleeps for {@code d} (Go's {@code time.Sleep}): the goroutine parks on a timer of its P's
+     * timer heap, which the schedule loop fires; no timer thread is involved. Zero or negative
+     * returns at once. Outside a goroutine of goloom (or after its runtime closed) this is
+     * {@link Thread#sleep(Duration)}. {@code Thread.sleep} inside a goroutine works too, through
+     * the JDK's timer threads, which is slower under load (docs/PERFORMANCE.md).
+     *
+     * <pre>{@code
+     * while (!done()) {
+     *     poll();
+     *     Go.sleep(Duration.ofMillis(10));
+     * }
+     * }</pre>
+     *
+     * @throws InterruptedException if the goroutine is interrupted while sleeping (the interrupt
+     *         status is then cleared, as by {@code Thread.sleep})
+     */
+    public static void sleep(Duration d) throws InterruptedException {
+        Scheduler.sleep(GoRuntime.nanos(d, "d"));
+    }
+
+    /** {@link GoRuntime#newTimer} on the caller's runtime. @throws IllegalStateException if the caller is not a goroutine */
+    public static GoTimer newTimer(Duration delay) {
+        return runtime().newTimer(delay);
+    }
+
+    /** {@link GoRuntime#afterFunc} on the caller's runtime. @throws IllegalStateException if the caller is not a goroutine */
+    public static GoTimer afterFunc(Duration delay, Runnable f) {
+        return runtime().afterFunc(delay, f);
+    }
+
+    /** {@link GoRuntime#newTicker} on the caller's runtime. @throws IllegalStateException if the caller is not a goroutine */
+    public static GoTicker newTicker(Duration period) {
+        return runtime().newTicker(period);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.goloom;
 
 import io.goloom.sched.Config;
 import io.goloom.sched.Scheduler;
+import io.goloom.sched.Timer;
 import io.goloom.sched.VirtualThreads;
 
 import java.io.PrintStream;
@@ -126,6 +127,89 @@ public final class GoRuntime implements AutoCloseable {
     /** True once {@link #close()} has begun. */
     public boolean isClosed() {
         return sched.isClosing();
+    }
+
+    // ---- timers ----
+
+    /**
+     * A timer that fires once after {@code delay} (at once if zero or negative) into
+     * {@link GoTimer#await()} (Go's {@code time.NewTimer}). It lives on the timer heap of the
+     * caller's P (a random P's when the caller is not a goroutine of this runtime) and is fired
+     * by the schedule loop, so no thread wakes for it. Timers still pending at close keep
+     * firing after it, on a daemon timer thread that exits when none is left.
+     *
+     * <pre>{@code
+     * GoTimer t = rt.newTimer(Duration.ofMillis(50));
+     * t.await();
+     * }</pre>
+     */
+    public GoTimer newTimer(Duration delay) {
+        Timer t = Timer.signal(sched, 0);
+        t.reset(nanos(delay, "delay"), 0);
+        return new GoTimer(t, false);
+    }
+
+    /**
+     * A timer that starts {@code f} in a new goroutine after {@code delay} (Go's
+     * {@code time.AfterFunc}), unless stopped first. If it fires after the runtime closed, the
+     * function is not run and the diagnostics stream says so.
+     *
+     * <pre>{@code
+     * GoTimer watchdog = rt.afterFunc(Duration.ofSeconds(5), () -> log.warn("request is slow"));
+     * handle(request);
+     * watchdog.stop();
+     * }</pre>
+     *
+     * @throws RejectedExecutionException if the runtime is closed
+     */
+    public GoTimer afterFunc(Duration delay, Runnable f) {
+        Objects.requireNonNull(f, "f");
+        long d = nanos(delay, "delay");
+        if (sched.isClosing()) {
+            throw new RejectedExecutionException("goloom runtime \"" + name() + "\" is closed: no afterFunc timers");
+        }
+        Timer t = Timer.func(sched, f);
+        t.reset(d, 0);
+        return new GoTimer(t, true);
+    }
+
+    /**
+     * A ticker that ticks every {@code period} into {@link GoTicker#await()} (Go's
+     * {@code time.NewTicker}); stop it when done, or it keeps ticking.
+     *
+     * <pre>{@code
+     * GoTicker ticker = rt.newTicker(Duration.ofMillis(100));
+     * ticker.await();
+     * ticker.stop();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code period} is not positive
+     */
+    public GoTicker newTicker(Duration period) {
+        long p = period(period);
+        Timer t = Timer.signal(sched, p);
+        t.reset(p, p);
+        return new GoTicker(t);
+    }
+
+    /** {@code d} in nanoseconds, saturated (a delay beyond ~292 years is as good as forever). */
+    static long nanos(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /** A ticker period: positive, at most {@link Timer#MAX_DELAY_NANOS}. */
+    static long period(Duration period) {
+        long p = nanos(period, "period");
+        if (p <= 0 || p > Timer.MAX_DELAY_NANOS) {
+            throw new IllegalArgumentException("ticker period must be in (0, " + Duration.ofNanos(Timer.MAX_DELAY_NANOS)
+                    + "], was " + period);
+        }
+        return p;
     }
 
     /**

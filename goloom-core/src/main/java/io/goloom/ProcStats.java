@@ -19,8 +19,11 @@ package io.goloom;
  *                    sysmon asked them to (they had run longer than {@code preemptAfter})
  * @param handoffs    times sysmon took this P from a carrier whose goroutine had run longer
  *                    than {@code retakeAfter} (blocked or computing) and gave it to another
+ * @param timers      entries in this P's timer heap when read, stopped ones not yet swept included
+ * @param timersFired timers ({@code Go.sleep}, {@code GoTimer}, {@code GoTicker} ticks) fired from this P's heap
  */
 public record ProcStats(int id, long runnextHits, long localPops, long globalGrabs,
                         long stealsIn, long stealsOut, long goroutinesRun, int runQueueLength,
-                        long latencySamples, long latencyNanos, long preemptions, long handoffs) {
+                        long latencySamples, long latencyNanos, long preemptions, long handoffs,
+                        int timers, long timersFired) {
 }

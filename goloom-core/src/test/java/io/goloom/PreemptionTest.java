@@ -45,8 +45,26 @@ class PreemptionTest {
         assertTrue(total.handoffs() > 0, total::toString);
     }
 
-    /** Runs the scenario, checks the probe, and returns the Ps' counters summed. */
+    /**
+     * The probe sleeps with {@code Go.sleep}: its timer is on a P a hog holds. The hog yields
+     * (preemption) or loses the P (retake: due timers count as work), and the M that then
+     * holds the P fires the timer.
+     */
+    @Test
+    @Timeout(120)
+    void hogsLetAGoSleepProbeRun() throws Exception {
+        ProcStats total = hogsAndASleeper(true, true);
+        assertTrue(total.timersFired() >= 15, total::toString);
+        total = hogsAndASleeper(false, true);
+        assertTrue(total.timersFired() >= 15, total::toString);
+    }
+
     private static ProcStats hogsAndASleeper(boolean checkpoints) throws Exception {
+        return hogsAndASleeper(checkpoints, false);
+    }
+
+    /** Runs the scenario, checks the probe, and returns the Ps' counters summed. */
+    private static ProcStats hogsAndASleeper(boolean checkpoints, boolean goSleep) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         try (GoRuntime rt = GoRuntime.builder().name(uniqueName("preempt")).procs(2).build()) {
             CountDownLatch hogsRunning = new CountDownLatch(4);
@@ -75,7 +93,11 @@ class PreemptionTest {
                 try {
                     while (System.nanoTime() < end) {
                         long t0 = System.nanoTime();
-                        Thread.sleep(1);
+                        if (goSleep) {
+                            Go.sleep(Duration.ofMillis(1));
+                        } else {
+                            Thread.sleep(1);
+                        }
                         sleeps[0]++;
                         maxLateness[0] = Math.max(maxLateness[0], System.nanoTime() - t0 - 1_000_000);
                     }
@@ -90,8 +112,8 @@ class PreemptionTest {
                 assertTrue(h.join(WAIT), h + " did not stop");
             }
             ProcStats total = rt.procStats().stream().reduce(PreemptionTest::sum).orElseThrow();
-            String summary = String.format("checkpoints %b: probe iterations %d, lateness max %.1f ms; %s",
-                    checkpoints, sleeps[0], maxLateness[0] / 1e6, total);
+            String summary = String.format("checkpoints %b, Go.sleep %b: probe iterations %d, lateness max %.1f ms; %s",
+                    checkpoints, goSleep, sleeps[0], maxLateness[0] / 1e6, total);
             // A quiet machine: ~80-170 iterations, lateness under ~30 ms. The bounds leave room
             // for a loaded one.
             assertTrue(sleeps[0] >= 15, summary);
@@ -105,7 +127,8 @@ class PreemptionTest {
                 a.globalGrabs() + b.globalGrabs(), a.stealsIn() + b.stealsIn(), a.stealsOut() + b.stealsOut(),
                 a.goroutinesRun() + b.goroutinesRun(), a.runQueueLength() + b.runQueueLength(),
                 a.latencySamples() + b.latencySamples(), a.latencyNanos() + b.latencyNanos(),
-                a.preemptions() + b.preemptions(), a.handoffs() + b.handoffs());
+                a.preemptions() + b.preemptions(), a.handoffs() + b.handoffs(),
+                a.timers() + b.timers(), a.timersFired() + b.timersFired());
     }
 
     /** No request, no yield: a goroutine that checkpoints in a short loop is not counted as preempted; outside a goroutine it is a no-op. */
@@ -113,7 +136,9 @@ class PreemptionTest {
     @Timeout(60)
     void checkpointWithoutARequestDoesNothing() throws Exception {
         Go.checkpoint();   // a platform thread: nothing happens
-        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("no-preempt")).procs(1).build()) {
+        // preemptAfter 1 h: on a loaded machine the loop may well run past 10 ms and be asked.
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("no-preempt")).procs(1)
+                .preemptAfter(Duration.ofHours(1)).build()) {
             GoHandle h = rt.go(() -> {
                 for (int i = 0; i < 100_000; i++) {
                     Go.checkpoint();

@@ -16,9 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  *     if spinning: stop spinning, wakep()
  *     run g: g.cont.run()    // returns when the goroutine parks, yields or ends
  * </pre>
- * {@link #findRunnable()} looks, in order: every 61st tick the global queue first; runnext and
+ * {@link #findRunnable()} looks, in order: its P's due timers (which ready goroutines onto its
+ * queue); every 61st tick the global queue first; runnext and
  * the local queue; the global queue (a batch); stealing (up to {@link #STEAL_TRIES} rounds over
- * the other Ps in random order, half of a victim's queue, its runnext in the last round). Then
+ * the other Ps in random order, half of a victim's queue, its runnext in the last round, its due
+ * timers). Then
  * it drops its P and parks, following the "Spinning Ms" protocol in {@link Scheduler}.
  */
 final class M extends Thread {
@@ -257,6 +259,9 @@ final class M extends Thread {
             }
             final P pp = p;
             G g;
+            if (pp.timers.dueNow()) {
+                runTimers(pp.timers);
+            }
             // Fairness: otherwise two goroutines respawning each other could keep the local
             // queue busy forever and the global queue would never be looked at. After a
             // preemption the preempted goroutine is at the global tail: look there first if
@@ -354,13 +359,19 @@ final class M extends Thread {
             int inc = s.stealOrder.increment(r);
             for (int i = 0; i < n; i++, pos = (pos + inc) % n) {
                 P victim = allp[pos];
-                // An idle P can hold work: one handed off while no M was free. It has no
-                // producer, so taking from it is a steal like any other.
-                if (victim == pp || (victim.isIdle() && victim.runqEmpty() && victim.peekRunnext() == null)) {
+                // An idle P can hold work: one handed off while no M was free, or due timers.
+                // It has no producer, so taking from it is a steal like any other.
+                if (victim == pp || (victim.isIdle() && victim.runqEmpty() && victim.peekRunnext() == null
+                        && !victim.timers.dueNow())) {
                     continue;
                 }
                 G g = pp.stealFrom(victim, last);
                 if (g != null) {
+                    return g;
+                }
+                // Go's stealWork runs a victim's due timers too: the goroutines they ready come
+                // to our queue, and no timer waits for a P busy with one long goroutine.
+                if (victim.timers.dueNow() && runTimers(victim.timers) > 0 && (g = pp.runqget(this)) != null) {
                     return g;
                 }
             }
@@ -369,6 +380,26 @@ final class M extends Thread {
             }
         }
         return null;
+    }
+
+    /**
+     * Fires the due timers of {@code heap}: the goroutines they ready go to the tail of this M's
+     * P's queue ("a timer fired by m" in {@link Scheduler#ready}). More than one wakes a thief.
+     * Holds a P.
+     *
+     * <p>No more than the queue has room for: the rest stay in the heap, in due order, for the
+     * next look. Firing them anyway would overflow half the queue to the global queue, which
+     * gets one pick in 61, and under a timer storm (wakeup16k) a few sleepers then waited 5x
+     * longer than the rest.
+     */
+    private int runTimers(TimerHeap heap) {
+        P pp = p;
+        int room = pp.runq.capacity() - pp.runq.size();   // thieves only make more room
+        int n = heap.run(System.nanoTime(), room);
+        if (n > 1) {
+            sched.wakep();
+        }
+        return n;
     }
 
     /**

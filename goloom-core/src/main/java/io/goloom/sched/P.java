@@ -8,7 +8,7 @@ import java.lang.invoke.VarHandle;
 /**
  * A processor (Go's {@code p}): the right to run goroutines. There are exactly {@code procs}
  * of them; an M must hold one to run a G. Each owns a local {@link RunQueue}, a
- * {@code runnext} slot and its counters.
+ * {@code runnext} slot, a {@link TimerHeap} and its counters.
  *
  * <h2>Ownership</h2>
  * {@code status} packs a state (low 2 bits) and the owning M's id (the rest), and changes only
@@ -123,6 +123,8 @@ final class P {
     final Scheduler sched;
     final int id;
     final RunQueue<G> runq;
+    /** This P's timers; see {@link TimerHeap} for who runs them. */
+    final TimerHeap timers;
 
     /** State and owner; see "Ownership". */
     private volatile int status = S_IDLE;
@@ -167,6 +169,7 @@ final class P {
         this.sched = sched;
         this.id = id;
         this.runq = new RunQueue<>(runQueueCapacity);
+        this.timers = new TimerHeap(sched, id);
         this.overflowBatch = new G[runQueueCapacity / 2 + 1];
     }
 
@@ -459,7 +462,8 @@ final class P {
     ProcStats stats() {
         return new ProcStats(id, counter(C_RUNNEXT_HITS), counter(C_LOCAL_POPS), counter(C_GLOBAL_GRABS),
                 counter(C_STEALS_IN), stealsOut, counter(C_RUNS), runq.size(),
-                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS), counter(C_PREEMPTIONS), handoffs);
+                counter(C_LATENCY_SAMPLES), counter(C_LATENCY_NANOS), counter(C_PREEMPTIONS), handoffs,
+                timers.size(), timers.fired());
     }
 
     @Override

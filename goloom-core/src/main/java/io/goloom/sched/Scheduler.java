@@ -93,7 +93,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #shutdown}: (1) {@code closing}: no new goroutines; (2) wait for the live ones;
  * (3) report the rest; (4) {@code terminated} under the lock: the global queue and every M's P
  * are drained to a fallback carrier ({@link #runAfterClose}), idle Ms wake and exit, and every
- * later ready goes to the fallback carrier too, so no goroutine is ever stranded.
+ * later ready goes to the fallback carrier too, so no goroutine is ever stranded. Timers still
+ * pending (a straggler in {@code Go.sleep}) are run by a daemon after-close timer thread, which
+ * exits once every heap is empty.
  */
 public final class Scheduler {
 
@@ -185,6 +187,8 @@ public final class Scheduler {
     private final Sysmon sysmon;
     /** Guarded by lock. */
     private boolean sysmonStarted;
+    /** Runs timers after termination; null when it is not running. Guarded by lock. */
+    private Thread timersAfterClose;
 
     public Scheduler(GoRuntime runtime, Config config) {
         this.runtime = runtime;
@@ -250,6 +254,9 @@ public final class Scheduler {
     private long newGoid() {
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
             P pp = m.p;
+            if (pp != null && inScheduleLoop(m, pp)) {
+                return pp.nextGoid();       // an afterFunc timer fired by m
+            }
             if (pp != null && pp.enterOp(m)) {
                 try {
                     return pp.nextGoid();
@@ -294,6 +301,10 @@ public final class Scheduler {
         }
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
             P pp = m.p;
+            if (pp != null && inScheduleLoop(m, pp)) {
+                readyOnOwnP(g, prev, m, pp);   // a timer fired by m
+                return;
+            }
             // The goroutine running on m pushes to m's P only while m owns it: sysmon may have
             // handed it to another M (see "Ownership" in P).
             if (pp != null && pp.enterOp(m)) {
@@ -309,10 +320,18 @@ public final class Scheduler {
         wakep();
     }
 
+    /**
+     * Whether the caller is {@code m}'s own thread in its schedule loop (running timers), where
+     * it holds {@code pp}: HELD, which only m itself leaves, so it may push without enterOp.
+     */
+    private static boolean inScheduleLoop(M m, P pp) {
+        return Thread.currentThread() == m && pp.heldBy(m);
+    }
+
     /** The placements of "Where a readied goroutine goes" for a caller on {@code m}, which owns {@code pp}. */
     private void readyOnOwnP(G g, int prev, M m, P pp) {
         if (Thread.currentThread() == m) {
-            // Its own carrier, right after the continuation unmounted.
+            // Its own carrier, right after the continuation unmounted, or a timer fired by m.
             if (g.yieldToGlobal) {
                 g.yieldToGlobal = false;
                 globrunqput(g);
@@ -473,6 +492,10 @@ public final class Scheduler {
         pp.idleLink = pidle;
         pidle = pp;
         npidle++;
+        long when = pp.timers.earliest();
+        if (when != TimerHeap.NONE) {
+            sysmon.wakeForTimer(when);   // nobody else runs an idle P's timers
+        }
     }
 
     private P pidleget() {
@@ -593,8 +616,10 @@ public final class Scheduler {
      * Gives {@code pp} (off the idle list, or just retaken) to an idle or new M. With
      * {@code spinning}, the caller counted the M in {@code nmspinning}; the count is undone if
      * there is no M for it.
+     *
+     * @return false if there was none: {@code pp} went back to the idle list
      */
-    private void startmOn(P pp, boolean spinning) {
+    private boolean startmOn(P pp, boolean spinning) {
         M m;
         int mid = -1;
         synchronized (lock) {
@@ -604,7 +629,7 @@ public final class Scheduler {
                 if (spinning) {
                     nmspinning.decrementAndGet();
                 }
-                return;
+                return false;
             }
             m = mget();
             if (m == null) {
@@ -616,7 +641,7 @@ public final class Scheduler {
                     if (spinning) {
                         nmspinning.decrementAndGet();
                     }
-                    return;
+                    return false;
                 }
                 mid = nextMid++;
                 mcount++;
@@ -627,16 +652,153 @@ public final class Scheduler {
         } else {
             newm(mid, pp, spinning);
         }
+        return true;
+    }
+
+    // ---- timers ----
+
+    /**
+     * Sysmon found due timers on idle {@code pp}: gives it to an M, which runs them into pp's
+     * own queue (Go's sysmon starts an M for timers). Firing them from sysmon instead sends
+     * their goroutines to the global queue, which gets one pick in 61 while local queues are
+     * busy: under wakeup16k some sleepers then waited 300-700 ms.
+     *
+     * @return false if no M was free: the caller runs them itself
+     */
+    boolean startmForTimers(P pp) {
+        synchronized (lock) {
+            if (terminated) {
+                return false;
+            }
+            P prev = null, cur = pidle;
+            while (cur != null && cur != pp) {
+                prev = cur;
+                cur = cur.idleLink;
+            }
+            if (cur == null) {
+                return true;   // taken meanwhile: its new owner runs them
+            }
+            if (prev == null) {
+                pidle = pp.idleLink;
+            } else {
+                prev.idleLink = pp.idleLink;
+            }
+            pp.idleLink = null;
+            npidle--;
+            sysmon.wakeFromIdle();
+        }
+        return startmOn(pp, false);
+    }
+
+    /**
+     * {@code heap} got an entry due at {@code when}: makes sure someone runs it in time. The P's
+     * owner does, unless the P is idle: then sysmon. Any thread, after the push. Dekker with
+     * {@link #pidleput}: we pushed, then read the P's state; a P going idle is marked IDLE, then
+     * its earliest timer is read.
+     */
+    void timerAdded(TimerHeap heap, long when) {
+        if (terminated) {
+            wakeTimersAfterClose();
+        } else if (allp[heap.id].isIdle()) {
+            if (sysmon.thread() == null) {
+                synchronized (lock) {
+                    startSysmon();
+                }
+            }
+            sysmon.wakeForTimer(when);
+        }
+    }
+
+    /** {@code Go.sleep}: parks the calling goroutine on a timer of its P (Go's {@code timeSleep}). */
+    public static void sleep(long nanos) throws InterruptedException {
+        G g = currentGoroutine();
+        if (g == null || g.sched.terminated) {
+            if (nanos > 0) {
+                Thread.sleep(Duration.ofNanos(nanos));   // the JDK's timers
+            } else if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (nanos <= 0) {
+            return;
+        }
+        Timer t = Timer.sleeper(g.sched, Thread.currentThread());
+        t.reset(nanos, 0);
+        while (t.isArmed()) {
+            LockSupport.park(t);
+            if (Thread.interrupted()) {
+                if (t.stop()) {
+                    throw new InterruptedException();   // as Thread.sleep: the status is cleared
+                }
+                Thread.currentThread().interrupt();     // it fired meanwhile: keep the interrupt
+                return;
+            }
+        }
+    }
+
+    /**
+     * Starts (or wakes) the thread that runs timers after termination, if any is pending: a
+     * goroutine sleeping then wakes on the fallback carrier, as after any other ready.
+     */
+    private void wakeTimersAfterClose() {
+        synchronized (lock) {
+            if (timersAfterClose != null) {
+                LockSupport.unpark(timersAfterClose);
+            } else if (anyTimers()) {
+                timersAfterClose = new Thread(null, this::runTimersAfterClose, name + "-timers-after-close", 0, false);
+                timersAfterClose.setDaemon(true);
+                timersAfterClose.start();
+            }
+        }
+    }
+
+    /** The after-close timer thread: runs every P's heap until all are empty, then exits. */
+    private void runTimersAfterClose() {
+        for (;;) {
+            long now = System.nanoTime();
+            long next = TimerHeap.NONE;
+            for (P pp : allp) {
+                pp.timers.run(now);
+                long e = pp.timers.earliest();
+                if (e != TimerHeap.NONE && (next == TimerHeap.NONE || e - next < 0)) {
+                    next = e;
+                }
+            }
+            if (next != TimerHeap.NONE && anyTimers()) {
+                LockSupport.parkNanos(this, next - now);
+                continue;
+            }
+            synchronized (lock) {
+                if (!anyTimers()) {   // a push after this sees the field null and starts a new thread
+                    timersAfterClose = null;
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether a live timer is left (zombies are swept on the way). */
+    private boolean anyTimers() {
+        boolean live = false;
+        for (P pp : allp) {
+            live |= pp.timers.earliest() != TimerHeap.NONE && pp.timers.sweepAndCheckLive();
+        }
+        return live;
     }
 
     // ---- hand-off (Go's retake / handoffp / exitsyscall) ----
 
     /**
      * Whether sysmon should take {@code pp} from its stuck M: there is work it could run (its
-     * own queue, or the global queue while no P is idle), and an M to run it. Sysmon only.
+     * own queue, due timers, or the global queue while no P is idle), and an M to run it.
+     * Sysmon only.
      */
     boolean worthHandingOff(P pp) {
-        if (pp.runqEmpty() && pp.peekRunnext() == null && (globalSize == 0 || npidle > 0)) {
+        if (pp.runqEmpty() && pp.peekRunnext() == null && (globalSize == 0 || npidle > 0) && !pp.timers.dueNow()) {
             return false;
         }
         synchronized (lock) {
@@ -659,7 +821,7 @@ public final class Scheduler {
      * {@code Go.blocking}), to another M if it has work, else to the idle list.
      */
     void handoffp(P pp) {
-        if (!pp.runqEmpty() || pp.peekRunnext() != null || globalSize > 0) {
+        if (!pp.runqEmpty() || pp.peekRunnext() != null || globalSize > 0 || pp.timers.dueNow()) {
             startmOn(pp, false);
             return;
         }
@@ -751,12 +913,17 @@ public final class Scheduler {
         M m = mid < firstMs.length ? firstMs[mid] : new M(this, mid);
         synchronized (lock) {
             allm.add(m);
-            if (!sysmonStarted) {
-                sysmonStarted = true;
-                sysmon.start();
-            }
+            startSysmon();
         }
         m.startHolding(pp, spinning);
+    }
+
+    /** Starts sysmon if it is not running yet. Holds the lock. */
+    private void startSysmon() {
+        if (!sysmonStarted && !terminated) {
+            sysmonStarted = true;
+            sysmon.start();
+        }
     }
 
     /**
@@ -877,6 +1044,7 @@ public final class Scheduler {
             LockSupport.unpark(m);   // Ms waiting for their locked goroutine are on no idle list
         }
         sysmon.wakeToExit();
+        wakeTimersAfterClose();
         // Ms finish the goroutine they are running (it parks or ends), drain their P and exit.
         long graceNanos = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
         long joinDeadline = System.nanoTime() + graceNanos;

@@ -19,15 +19,25 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>wakes a thief for a stale {@code runnext}</b>: a P that started no run for a whole
  *       round while a goroutine waits in its {@code runnext}, another P idles and no M spins.
  *       The readier is computing instead of blocking, so the readied goroutine would wait for
- *       it; a spinning M steals it (see "runnext and waking" in {@link P}).
+ *       it; a spinning M steals it (see "runnext and waking" in {@link P});
+ *   <li><b>sees to the timers of idle Ps</b>: an idle P with due timers goes to an M, which
+ *       runs them into that P's queue (Go's sysmon starts an M for them; sysmon runs them
+ *       itself only when no M is free). Due timers of a P held by a long run count as work
+ *       for a retake (2), like its queue. Sysmon does not run them itself: it would send
+ *       their goroutines to the global queue, which gets one pick in 61 while local queues
+ *       are busy, and under wakeup16k on a loaded machine (an M descheduled by the OS for a
+ *       millisecond looks like a long run) some sleepers then waited 200-500 ms.
  * </ol>
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
  * (Go's constants), but at most a quarter of the shorter of {@code preemptAfter} and
  * {@code retakeAfter}: a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
  * here, that put a sleeper's p50 behind hogs at 39 ms). A preemption request does not count as
- * something done (as in Go, where only a hand-off does). While every P is idle sysmon parks
- * until {@link Scheduler} wakes it, when a P leaves the idle list.
+ * something done (as in Go, where only a hand-off does). Every sleep ends by the earliest timer
+ * of an idle P; while every P is idle sysmon parks until then, or until {@link Scheduler} wakes
+ * it, when a P leaves the idle list. A timer added to an idle P earlier than sysmon's planned
+ * wake-up ({@link #timerWakeAt}) unparks it: Dekker, as sysmon publishes the wake-up, then reads
+ * the heaps, and the adder pushes, then reads the wake-up.
  *
  * <p>All of sysmon's reads of P and M state are racy by design (opaque reads of fields their
  * owners write); a stale read delays or repeats a request by one round. A request names the
@@ -54,10 +64,12 @@ final class Sysmon implements Runnable {
     private final long[] seenRuns;
     private final long[] seenRunsSince;
 
-    /** The sysmon thread. Set once, under the scheduler lock, before it starts; read after taking that lock. */
-    private Thread thread;
+    /** The sysmon thread. Set once, under the scheduler lock, before it starts; volatile publish. */
+    private volatile Thread thread;
     /** Parked because every P was idle. Guarded by the scheduler lock. */
     boolean sleepingIdle;
+    /** When sysmon next looks at timers (nanoTime). Written by sysmon before it parks; read by timer adders. */
+    private volatile long timerWakeAt;
 
     Sysmon(Scheduler sched, long preemptAfterNanos, long retakeAfterNanos) {
         this.sched = sched;
@@ -91,6 +103,14 @@ final class Sysmon implements Runnable {
         }
     }
 
+    /** Wakes sysmon if a timer of an idle P is due at {@code when}, before it planned to look. Any thread. */
+    void wakeForTimer(long when) {
+        Thread t = thread;
+        if (t != null && when - timerWakeAt < 0) {
+            LockSupport.unpark(t);
+        }
+    }
+
     /** Wakes sysmon whatever it is doing, so that it sees termination. Any thread. */
     void wakeToExit() {
         Thread t = thread;
@@ -109,7 +129,7 @@ final class Sysmon implements Runnable {
             } else if (idleRounds > IDLE_ROUNDS_BEFORE_BACKOFF) {
                 delay = Math.min(delay * 2, maxDelayNanos);
             }
-            LockSupport.parkNanos(this, delay);
+            sleep(delay);
             if (sched.sysmonSleepIfAllIdle(this)) {
                 idleRounds = 0;
                 continue;
@@ -118,7 +138,25 @@ final class Sysmon implements Runnable {
         }
     }
 
-    /** Park while every P is idle; the scheduler clears {@link #sleepingIdle} and unparks. */
+    /** Sleeps {@code delay}, or until an idle P's earliest timer if that comes first. */
+    private void sleep(long delay) {
+        long now = System.nanoTime();
+        long wakeAt = now + delay;
+        timerWakeAt = wakeAt;                 // publish, then read the heaps (see the class comment)
+        long t = earliestIdleTimer();
+        if (t != TimerHeap.NONE && t - wakeAt < 0) {
+            wakeAt = t;
+            timerWakeAt = t;
+        }
+        if (wakeAt - now > 0) {
+            LockSupport.parkNanos(this, wakeAt - now);
+        }
+    }
+
+    /**
+     * Parks while every P is idle, waking for their timers; the scheduler clears
+     * {@link #sleepingIdle} and unparks when a P leaves the idle list.
+     */
     void parkWhileIdle() {
         while (!sched.terminated) {
             synchronized (sched.lock) {
@@ -126,7 +164,45 @@ final class Sysmon implements Runnable {
                     return;
                 }
             }
-            LockSupport.park(this);
+            long now = System.nanoTime();
+            runIdleTimers(now);
+            timerWakeAt = now + Timer.MAX_DELAY_NANOS;
+            long t = earliestIdleTimer();
+            if (t == TimerHeap.NONE) {
+                LockSupport.park(this);
+            } else {
+                timerWakeAt = t;
+                if (t - now > 0) {
+                    LockSupport.parkNanos(this, t - now);
+                }
+            }
+        }
+    }
+
+    /** The earliest timer of the idle Ps, or NONE. */
+    private long earliestIdleTimer() {
+        long earliest = TimerHeap.NONE;
+        for (P pp : sched.allp) {
+            long e = pp.timers.earliest();
+            if (e != TimerHeap.NONE && pp.isIdle() && (earliest == TimerHeap.NONE || e - earliest < 0)) {
+                earliest = e;
+            }
+        }
+        return earliest;
+    }
+
+    private void runIdleTimers(long now) {
+        for (P pp : sched.allp) {
+            if (pp.isIdle() && pp.timers.dueNow()) {
+                runIdleTimers(pp, now);
+            }
+        }
+    }
+
+    /** Due timers of idle {@code pp}: an M takes the P and runs them; if no M is free, sysmon does. */
+    private void runIdleTimers(P pp, long now) {
+        if (!sched.startmForTimers(pp)) {
+            pp.timers.run(now);
         }
     }
 
@@ -146,6 +222,10 @@ final class Sysmon implements Runnable {
             if (!sameRun) {
                 seenRuns[i] = runs;
                 seenRunsSince[i] = now;
+            }
+            long timer = pp.timers.earliest();
+            if (timer != TimerHeap.NONE && now - timer >= 0 && pp.isIdle()) {
+                runIdleTimers(pp, now);
             }
             M m = pp.mountedBy();
             if (m == null) {

@@ -50,6 +50,11 @@ public final class GoloomSide implements Side {
     }
 
     @Override
+    public void sleep(Duration d) throws InterruptedException {
+        Go.sleep(d);
+    }
+
+    @Override
     public int carriers() {
         return runtime.threads();
     }

@@ -1,5 +1,6 @@
 package io.goloom.bench.side;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /** The JDK's default virtual-thread scheduler (a ForkJoinPool shared by the whole JVM). */
@@ -35,6 +36,12 @@ public final class JdkSide implements Side {
     /** No preemption points on the JDK's scheduler. */
     @Override
     public void checkpoint() {
+    }
+
+    /** No per-P timers on the JDK: the JDK's timer threads. */
+    @Override
+    public void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d);
     }
 
     /**

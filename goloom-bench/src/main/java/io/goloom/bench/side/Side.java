@@ -1,5 +1,6 @@
 package io.goloom.bench.side;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -52,6 +53,13 @@ public sealed interface Side extends AutoCloseable permits GoloomSide, JdkSide {
      * nothing, so a hog there keeps its carrier whether it calls this or not.
      */
     void checkpoint();
+
+    /**
+     * Sleeps for {@code d} on the side's own timers ({@code Go.sleep}: the calling goroutine's
+     * P's timer heap, fired by the schedule loop). The JDK has no per-P timers: its side uses
+     * {@link Thread#sleep(Duration)}, which goes through the JDK's timer threads.
+     */
+    void sleep(Duration d) throws InterruptedException;
 
     /** The platform threads carrying this side's virtual threads now, idle ones included. */
     int carriers();
