@@ -5,10 +5,12 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * A P's timers (Go 1.14+'s per-P {@code timers}): a 4-ary min-heap of entries
- * {@code (when, timer, seq)} ordered by {@code when} on the {@link System#nanoTime()} clock.
- * An entry is live while its timer's state still names it (see "State" in {@link Timer});
- * otherwise it is a zombie, dropped when it reaches the top or swept out in bulk.
+ * A P's timers (Go 1.14+'s per-P {@code timers}): entries {@code (when, timer, seq)} ordered by
+ * {@code when} on the {@link System#nanoTime()} clock, in a 4-ary min-heap plus a
+ * {@link TimerLane} that takes every entry arriving in due order (most of them). The earlier
+ * of the two tops comes out first. An entry is live while its timer's state still names it
+ * (see "State" in {@link Timer}); otherwise it is a zombie, dropped when it reaches the top or
+ * swept out in bulk.
  *
  * <p>Who runs it: the P's M in its schedule loop (before looking for work), a spinning M
  * stealing from this P, an M sysmon hands the P to when it is idle (sysmon itself when no M
@@ -53,11 +55,13 @@ final class TimerHeap {
      */
     private long[] keys = new long[2 * INITIAL_CAPACITY];
     private Timer[] timers = new Timer[INITIAL_CAPACITY];
+    /** Entries in the heap part. */
     private int size;
+    private final TimerLane lane = new TimerLane();
 
     /** 0 or 1; CAS to take, release store to give back. */
     private volatile int locked;
-    /** The top entry's when, or {@link #NONE}. Written under the lock; read by anyone to skip an empty or not-yet-due heap. */
+    /** The earliest entry's when (heap or lane), or {@link #NONE}. Written under the lock; read by anyone to skip an empty or not-yet-due heap. */
     private volatile long earliest = NONE;
     /**
      * Entries stopped or reset away and not yet removed. getAndAdd by stop/reset (without the
@@ -101,7 +105,7 @@ final class TimerHeap {
     }
 
     int size() {
-        return size;   // race: a plain read for statistics
+        return size + lane.size();   // race: plain reads for statistics
     }
 
     long fired() {
@@ -128,19 +132,32 @@ final class TimerHeap {
         sched.timerAdded(this, when);
     }
 
-    /** Adds an entry. Holds the lock. */
+    /** Adds an entry: to the lane if it keeps it in order, else to the heap. Holds the lock. */
     void pushLocked(long when, Timer t, long seq) {
         if (when == NONE) {
             when--;
         }
-        if (size == timers.length) {
-            if (!sweepIfWorthIt()) {
+        if (lane.accepts(when)) {
+            lane.add(when, t, seq);
+            sweepIfWorthIt();
+        } else {
+            if (size == timers.length && !sweepIfWorthIt()) {
                 resize(size * 2);
             }
+            siftUp(size++, when, t, seq);
         }
-        int i = size++;
-        siftUp(i, when, t, seq);
-        earliest = keys[0];
+        updateEarliest();
+    }
+
+    private void updateEarliest() {
+        long e = NONE;
+        if (size > 0) {
+            e = keys[0];
+        }
+        if (!lane.isEmpty() && (e == NONE || lane.headWhen() - e < 0)) {
+            e = lane.headWhen();
+        }
+        earliest = e;
     }
 
     // ---- running ----
@@ -164,20 +181,33 @@ final class TimerHeap {
             long when, seq;
             lock();
             try {
-                if (size == 0 || keys[0] - now > 0) {
+                boolean fromLane = !lane.isEmpty() && (size == 0 || lane.headWhen() - keys[0] <= 0);
+                if (fromLane) {
+                    when = lane.headWhen();
+                    t = lane.headTimer();
+                    seq = lane.headSeq();
+                } else if (size > 0) {
+                    when = keys[0];
+                    t = timers[0];
+                    seq = keys[1];
+                } else {
                     break;
                 }
-                when = keys[0];
-                t = timers[0];
-                seq = keys[1];
-                removeTop();
+                if (when - now > 0) {
+                    break;
+                }
+                if (fromLane) {
+                    lane.removeHead();
+                } else {
+                    removeTop();
+                }
                 if (!t.claim(seq, when, now, this)) {
                     ZOMBIES.getAndAdd(this, -1);
                     continue;
                 }
             } finally {
                 sweepIfWorthIt();
-                earliest = size > 0 ? keys[0] : NONE;
+                updateEarliest();
                 unlock();
             }
             t.fire(when, seq);
@@ -278,8 +308,8 @@ final class TimerHeap {
         lock();
         try {
             sweep();
-            earliest = size > 0 ? keys[0] : NONE;
-            return size > 0;
+            updateEarliest();
+            return size + lane.size() > 0;
         } finally {
             unlock();
         }
@@ -292,15 +322,17 @@ final class TimerHeap {
      * @return whether it swept
      */
     private boolean sweepIfWorthIt() {
-        if (size < SWEEP_MIN || zombies <= size / 4) {
+        int total = size + lane.size();
+        if (total < SWEEP_MIN || zombies <= total / 4) {
             return false;
         }
         sweep();
         return true;
     }
 
-    /** Removes every zombie and rebuilds the heap in place (Floyd). */
+    /** Removes every zombie, from the lane and from the heap, which it rebuilds in place (Floyd). */
     private void sweep() {
+        ZOMBIES.getAndAdd(this, -lane.sweep(id));
         int live = 0;
         for (int i = 0; i < size; i++) {
             if (timers[i].isLive(keys[2 * i + 1], id)) {
