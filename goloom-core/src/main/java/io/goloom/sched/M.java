@@ -370,7 +370,7 @@ final class M extends Thread {
                     return g;
                 }
                 // Go's stealWork runs a victim's due timers too: the goroutines they ready come
-                // to our queue, and no timer waits for a P busy with one long goroutine.
+                // to our queue, rather than wait for a victim busy with one long goroutine.
                 if (victim.timers.dueNow() && runTimers(victim.timers) > 0 && (g = pp.runqget(this)) != null) {
                     return g;
                 }

@@ -692,7 +692,8 @@ public final class Scheduler {
 
     /**
      * {@code heap} got an entry due at {@code when}: makes sure someone runs it in time. The P's
-     * owner does, unless the P is idle: then sysmon. Any thread, after the push. Dekker with
+     * owner does at its next schedule (sysmon sees to a busy P whose owner is slow), unless the
+     * P is idle: then sysmon is told now. Any thread, after the push. Dekker with
      * {@link #pidleput}: we pushed, then read the P's state; a P going idle is marked IDLE, then
      * its earliest timer is read.
      */
@@ -737,6 +738,27 @@ public final class Scheduler {
                 Thread.currentThread().interrupt();     // it fired meanwhile: keep the interrupt
                 return;
             }
+        }
+    }
+
+    /**
+     * At termination: an {@code afterFunc} timer still pending could only fire to be refused
+     * (no new goroutines), and would keep the after-close timer thread, and this runtime, alive
+     * until it is due. Stops them and says so now.
+     */
+    private void dropPendingFuncs() {
+        List<Timer> dropped = new ArrayList<>();
+        for (P pp : allp) {
+            pp.timers.forEachLive(t -> {
+                if (t.isFunc() && t.stop()) {
+                    dropped.add(t);
+                }
+            });
+        }
+        if (!dropped.isEmpty()) {
+            diagnostics.println("goloom: runtime \"" + name + "\" closed with " + dropped.size()
+                    + " afterFunc timer(s) pending; their functions will not run: "
+                    + dropped.subList(0, Math.min(10, dropped.size())) + (dropped.size() > 10 ? " ..." : ""));
         }
     }
 
@@ -1044,6 +1066,7 @@ public final class Scheduler {
             LockSupport.unpark(m);   // Ms waiting for their locked goroutine are on no idle list
         }
         sysmon.wakeToExit();
+        dropPendingFuncs();
         wakeTimersAfterClose();
         // Ms finish the goroutine they are running (it parks or ends), drain their P and exit.
         long graceNanos = Math.max(deadline - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));

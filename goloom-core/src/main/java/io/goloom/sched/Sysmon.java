@@ -20,13 +20,15 @@ import java.util.concurrent.locks.LockSupport;
  *       round while a goroutine waits in its {@code runnext}, another P idles and no M spins.
  *       The readier is computing instead of blocking, so the readied goroutine would wait for
  *       it; a spinning M steals it (see "runnext and waking" in {@link P});
- *   <li><b>sees to the timers of idle Ps</b>: an idle P with due timers goes to an M, which
+ *   <li><b>sees to timers nobody else runs</b>. An idle P with due timers goes to an M, which
  *       runs them into that P's queue (Go's sysmon starts an M for them; sysmon runs them
- *       itself only when no M is free). Due timers of a P held by a long run count as work
- *       for a retake (2), like its queue. Sysmon does not run them itself: it would send
- *       their goroutines to the global queue, which gets one pick in 61 while local queues
- *       are busy, and under wakeup16k on a loaded machine (an M descheduled by the OS for a
- *       millisecond looks like a long run) some sleepers then waited 200-500 ms.
+ *       itself only when no M is free). Due timers of a busy P: while a P idles, sysmon wakes
+ *       a spinning M, which runs them as it steals; they count as work for a retake (2); and
+ *       if the P is still stuck past {@code retakeAfter} (no M was free), sysmon runs them.
+ *       It does not run a merely busy P's timers itself: their goroutines would go to the
+ *       global queue, which gets one pick in 61 while local queues are busy, and under
+ *       wakeup16k on a loaded machine (an M the OS deschedules for a millisecond looks busy)
+ *       some sleepers then waited 200-500 ms.
  * </ol>
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
@@ -242,6 +244,17 @@ final class Sysmon implements Runnable {
                 seenTickSince[i] = now;
             } else if (now - seenTickSince[i] >= preemptAfterNanos) {
                 m.requestPreempt();
+            }
+            if (timer != TimerHeap.NONE && now - timer >= 0) {
+                if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos) {
+                    // Stuck past retakeAfter and not handed off: no M is free. Its goroutine may
+                    // be the sleeper itself, parked while pinned (a Go.sleep in a class
+                    // initializer), which only this fire can wake.
+                    pp.timers.run(now);
+                } else if (sched.hasIdlePAndNoSpinning()) {
+                    sched.wakep();   // a spinning M runs them (stealWork), into its own queue
+                    acted = true;
+                }
             }
             if (sameRun && pp.peekRunnext() != null && sched.hasIdlePAndNoSpinning()) {
                 sched.wakep();

@@ -2,7 +2,6 @@ package io.goloom.sched;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -24,15 +23,18 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * A heap holds entries, not timers: an entry whose seq no longer matches the state is a zombie,
  * dropped when it reaches the top, or swept out when zombies pass a quarter of the heap (Go
- * 1.23's {@code timers.zombies} rule). Stop and reset therefore never take a heap's lock,
- * and a timer reset from another P moves to the resetter's P, as in Go. The heap id in the
- * state names the heap holding the live entry, so a stop counts its zombie on the right heap.
+ * 1.23's {@code timers.zombies} rule). A stop therefore never takes a heap's lock, a reset
+ * takes only the lock of the heap it pushes its new entry to, and a timer reset from another P
+ * moves to the resetter's P, as in Go. The heap id in the state names the heap holding the
+ * live entry, so a stop counts its zombie on the right heap.
  *
  * <h2>What a fire does</h2>
  * It runs on the thread that runs the heap (an M in its schedule loop, a spinning M, sysmon,
  * or the after-close timer thread), so it must not block: {@link #SLEEP} unparks the sleeping
- * goroutine, {@link #SIGNAL} offers a tick to a one-slot queue (dropped when full, like Go's
- * timer channel), {@link #FUNC} starts a goroutine.
+ * goroutine, {@link #SIGNAL} offers a tick to its {@link TickSlot} (lock-free; dropped when a
+ * live tick waits, like a send to Go's full timer channel), {@link #FUNC} starts a goroutine
+ * (which takes the scheduler lock only to reach the global queue, held briefly and never
+ * while parking).
  */
 public final class Timer {
 
@@ -46,19 +48,14 @@ public final class Timer {
     /** Longest delay, so that {@code now + delay} cannot overflow nanoTime arithmetic (~73 years). */
     public static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
 
-    private static final VarHandle STATE, MIN_TICK_SEQ;
+    private static final VarHandle STATE;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(Timer.class, "state", long.class);
-            MIN_TICK_SEQ = MethodHandles.lookup().findVarHandle(Timer.class, "minTickSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-    }
-
-    /** A tick of a {@link #SIGNAL} timer: the time it was due (nanoTime) and the arming it ends. */
-    private record Tick(long when, long seq) {
     }
 
     final Scheduler sched;
@@ -69,12 +66,6 @@ public final class Timer {
     private volatile long period;
     /** See "State". CAS only. */
     private volatile long state;
-    /**
-     * Ticks of armings before this seq are stale: stop and reset raise it so that a tick
-     * offered by a fire that raced with them is dropped by the receiver (Go 1.23: no stale
-     * values after Stop or Reset). Only grows (CAS).
-     */
-    private volatile long minTickSeq;
 
     private Timer(Scheduler sched, int kind, Object target, long period) {
         this.sched = sched;
@@ -90,7 +81,7 @@ public final class Timer {
 
     /** A timer (or a ticker, with {@code periodNanos > 0}) whose fires go to {@link #awaitTick}. */
     public static Timer signal(Scheduler sched, long periodNanos) {
-        return new Timer(sched, SIGNAL, new ArrayBlockingQueue<Tick>(1), periodNanos);
+        return new Timer(sched, SIGNAL, new TickSlot(), periodNanos);
     }
 
     /** A timer that runs {@code f} in a new goroutine when it fires. */
@@ -114,6 +105,11 @@ public final class Timer {
 
     private static boolean armed(long s) {
         return (s & 0x3) == ST_ARMED;
+    }
+
+    /** Whether a fire starts a goroutine ({@code afterFunc}). */
+    boolean isFunc() {
+        return kind == FUNC;
     }
 
     /** True while an arming is pending (not fired, stopped or reset away). */
@@ -171,17 +167,11 @@ public final class Timer {
         }
     }
 
-    /** Makes ticks of armings before {@code seq} stale, and drops those waiting. */
+    /** Makes ticks of armings before {@code seq} stale (a {@link #SIGNAL} timer's). */
     private void dropTicksBefore(long seq) {
-        if (kind != SIGNAL) {
-            return;
+        if (kind == SIGNAL) {
+            ticks().dropBefore(seq);
         }
-        for (long cur; (cur = minTickSeq) < seq; ) {
-            if (MIN_TICK_SEQ.compareAndSet(this, cur, seq)) {
-                break;
-            }
-        }
-        ticks().clear();
     }
 
     /**
@@ -233,17 +223,17 @@ public final class Timer {
         return true;
     }
 
-    /** What a claimed fire does. Outside the heap's lock; never blocks. */
+    /** What a claimed fire does. Outside the heap's lock; never parks. */
     void fire(long when, long seq) {
         switch (kind) {
             case SLEEP -> LockSupport.unpark((Thread) target);
-            case SIGNAL -> ticks().offer(new Tick(when, seq));
+            case SIGNAL -> ticks().offer(when, seq);
             default -> {
                 try {
                     sched.go("", (Runnable) target);
                 } catch (RejectedExecutionException e) {
                     sched.diagnostics().println("goloom: an afterFunc timer of runtime \"" + sched.name()
-                            + "\" fired after close; its function did not run: " + target);
+                            + "\" fired after close() began; its function did not run: " + target);
                 }
             }
         }
@@ -251,39 +241,28 @@ public final class Timer {
 
     // ---- receiving ticks ----
 
-    @SuppressWarnings("unchecked")
-    private ArrayBlockingQueue<Tick> ticks() {
-        return (ArrayBlockingQueue<Tick>) target;
+    private TickSlot ticks() {
+        return (TickSlot) target;
     }
 
     /**
-     * Waits for the next tick of a {@link #SIGNAL} timer, skipping stale ones.
+     * Waits for the next live tick of a {@link #SIGNAL} timer.
      *
      * @return the time it was due, on the {@link System#nanoTime()} clock
      */
     public long awaitTick() throws InterruptedException {
-        for (;;) {
-            Tick t = ticks().take();
-            if (t.seq() >= minTickSeq) {
-                return t.when();
-            }
-        }
+        return ticks().take();
     }
 
-    /** A pending tick's due time, or {@code Long.MIN_VALUE} if none (non-blocking). */
+    /** A live tick's due time, taken without waiting, or {@link TickSlot#NONE} ({@code Long.MIN_VALUE}). */
     public long pollTick() {
-        for (Tick t; (t = ticks().poll()) != null; ) {
-            if (t.seq() >= minTickSeq) {
-                return t.when();
-            }
-        }
-        return Long.MIN_VALUE;
+        return ticks().poll();
     }
 
     @Override
     public String toString() {
         long s = state;
-        return "Timer[" + (kind == SLEEP ? "sleep" : kind == SIGNAL ? (period > 0 ? "ticker" : "timer") : "func")
+        return "Timer[" + (kind == SLEEP ? "sleep" : kind == SIGNAL ? (period > 0 ? "ticker" : "timer") : "func " + target)
                 + (armed(s) ? ", armed on P" + heapOf(s) : ", idle") + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.goloom.sched;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * A P's timers (Go 1.14+'s per-P {@code timers}): entries {@code (when, timer, seq)} ordered by
@@ -19,8 +20,8 @@ import java.util.Arrays;
  *
  * <p><b>Locking.</b> A spin lock guards the arrays and {@link #size}: the holder never blocks
  * or parks inside it (a goroutine holding a lock that parks it could be queued behind the very
- * M that then spins for the lock), and holds it for one heap operation. Timer state changes
- * (stop, reset) do not take it.
+ * M that then spins for the lock), and holds it for one heap operation. A stop does not take
+ * it; a reset takes it only to push its new entry.
  */
 final class TimerHeap {
 
@@ -64,9 +65,11 @@ final class TimerHeap {
     /** The earliest entry's when (heap or lane), or {@link #NONE}. Written under the lock; read by anyone to skip an empty or not-yet-due heap. */
     private volatile long earliest = NONE;
     /**
-     * Entries stopped or reset away and not yet removed. getAndAdd by stop/reset (without the
-     * lock) and by the runner; race: a stop counts its zombie just after the runner dropped it,
-     * so the count may run ahead or behind by the operations in flight; a sweep recounts.
+     * Entries stopped or reset away and not yet removed: a hint for when to sweep. getAndAdd by
+     * stop/reset (without the lock, possibly before the entry is even pushed) and by the
+     * runner; a sweep removes every zombie and sets it to 0. race: a stop whose entry a sweep
+     * or the runner already removed counts it afterwards, so the count may run ahead by the
+     * stops in flight at a sweep, until the next one.
      */
     private volatile int zombies;
     /** Entries fired from this heap. getAndAdd by whoever runs it. */
@@ -141,8 +144,11 @@ final class TimerHeap {
             lane.add(when, t, seq);
             sweepIfWorthIt();
         } else {
-            if (size == timers.length && !sweepIfWorthIt()) {
-                resize(size * 2);
+            if (size == timers.length) {
+                sweepIfWorthIt();
+                if (size == timers.length) {   // the zombies counted may not be in the heap part
+                    resize(size * 2);
+                }
             }
             siftUp(size++, when, t, seq);
         }
@@ -301,6 +307,24 @@ final class TimerHeap {
     }
 
     /**
+     * Passes every timer with a pending arming here to {@code action}, under the lock: the
+     * action must not block or push (a stop is fine).
+     */
+    void forEachLive(Consumer<Timer> action) {
+        lock();
+        try {
+            for (int i = 0; i < size; i++) {
+                if (timers[i].isLive(keys[2 * i + 1], id)) {
+                    action.accept(timers[i]);
+                }
+            }
+            lane.forEachLive(id, action);
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
      * Removes every zombie and says whether a live entry is left. For the after-close timer
      * thread, which must not wait an hour for a stopped timer's entry to reach the top.
      */
@@ -315,24 +339,17 @@ final class TimerHeap {
         }
     }
 
-    /**
-     * Removes every zombie when they are more than a quarter of a heap of at least
-     * {@link #SWEEP_MIN} entries.
-     *
-     * @return whether it swept
-     */
-    private boolean sweepIfWorthIt() {
+    /** Removes every zombie when they are more than a quarter of at least {@link #SWEEP_MIN} entries. */
+    private void sweepIfWorthIt() {
         int total = size + lane.size();
-        if (total < SWEEP_MIN || zombies <= total / 4) {
-            return false;
+        if (total >= SWEEP_MIN && zombies > total / 4) {
+            sweep();
         }
-        sweep();
-        return true;
     }
 
     /** Removes every zombie, from the lane and from the heap, which it rebuilds in place (Floyd). */
     private void sweep() {
-        ZOMBIES.getAndAdd(this, -lane.sweep(id));
+        lane.sweep(id);
         int live = 0;
         for (int i = 0; i < size; i++) {
             if (timers[i].isLive(keys[2 * i + 1], id)) {
@@ -340,7 +357,7 @@ final class TimerHeap {
             }
         }
         Arrays.fill(timers, live, size, null);
-        ZOMBIES.getAndAdd(this, live - size);
+        zombies = 0;
         size = live;
         for (int i = (size - 2) / ARITY; i >= 0; i--) {
             siftDown(i, keys[2 * i], timers[i], keys[2 * i + 1]);

@@ -1,6 +1,7 @@
 package io.goloom.sched;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The in-order part of a {@link TimerHeap}: a growable ring of entries {@code (when, timer,
@@ -61,13 +62,21 @@ final class TimerLane {
         }
     }
 
+    /** Passes each entry that is its timer's pending arming on heap {@code heapId} to {@code action}. */
+    void forEachLive(int heapId, Consumer<Timer> action) {
+        for (int k = head; k != tail; k++) {
+            int i = slot(k);
+            if (timers[i].isLive(keys[2 * i + 1], heapId)) {
+                action.accept(timers[i]);
+            }
+        }
+    }
+
     /**
      * Removes the entries that are no longer their timer's pending arming on heap
      * {@code heapId}, keeping the order.
-     *
-     * @return how many it removed
      */
-    int sweep(int heapId) {
+    void sweep(int heapId) {
         int n = tail - head, live = 0;
         for (int k = 0; k < n; k++) {
             int i = slot(head + k);
@@ -85,7 +94,6 @@ final class TimerLane {
         if (timers.length > INITIAL_CAPACITY && live < timers.length / 4) {
             resize(Math.max(INITIAL_CAPACITY, timers.length / 2));
         }
-        return n - live;
     }
 
     private int slot(int index) {
