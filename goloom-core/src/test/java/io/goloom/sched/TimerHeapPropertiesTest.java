@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Property tests of a P's {@link TimerHeap} and of {@link Timer}'s state machine against a
  * model: random arms, stops and resets of up to 40 timers (delays in whole seconds, so that
  * nothing is due until the test runs the heap with a clock of its own), then runs at increasing
- * times. After each run exactly the armings due by then have fired, each once, with its due
- * time; the rest are pending. Zombies are swept on the way (up to 600 operations).
+ * times, one fire at a time. Each fire is of the earliest arming still pending, with its due
+ * time, once; after each run exactly the armings due by then have fired and the rest are
+ * pending. Entries go to the heap and to its in-order lane; zombies are swept on the way (up
+ * to 600 operations).
  */
 class TimerHeapPropertiesTest {
 
@@ -72,19 +74,38 @@ class TimerHeapPropertiesTest {
                         dueAfter[op.timer()] = 0;
                     }
                     case RUN -> {
+                        // one fire at a time: each must be the earliest arming still pending
                         clock += op.seconds();
-                        int n = heap.run(base + clock * SECOND + SECOND / 2);
+                        long now = base + clock * SECOND + SECOND / 2;
                         int expected = 0;
-                        for (int i = 0; i < timers.length; i++) {
-                            long due = dueAfter[i];
-                            if (due != 0 && due <= clock) {
-                                expected++;
-                                long when = timers[i].pollTick();
-                                assertTrue(when - (base + due * SECOND) >= 0 && when - (base + due * SECOND) < SECOND / 2,
-                                        "timer " + i + " fired with due time " + (when - base) + " ns, armed for " + due + " s");
-                                assertEquals(Long.MIN_VALUE, timers[i].pollTick(), "a second tick");
-                                dueAfter[i] = 0;
+                        for (long d : dueAfter) {
+                            expected += d != 0 && d <= clock ? 1 : 0;
+                        }
+                        int n = 0;
+                        while (heap.run(now, 1) == 1) {
+                            n++;
+                            long earliest = Long.MAX_VALUE;
+                            int which = -1;
+                            for (int i = 0; i < timers.length; i++) {
+                                if (dueAfter[i] != 0) {
+                                    earliest = Math.min(earliest, dueAfter[i]);
+                                    if (!timers[i].isArmed()) {
+                                        assertEquals(-1, which, "two timers fired in one step");
+                                        which = i;
+                                    }
+                                }
                             }
+                            assertTrue(which >= 0, "a fire of no pending timer");
+                            assertEquals(earliest, dueAfter[which], "timer " + which + " fired before an earlier one");
+                            long when = timers[which].pollTick();
+                            long due = base + dueAfter[which] * SECOND;
+                            assertTrue(when - due >= 0 && when - due < SECOND / 2,
+                                    "timer " + which + " fired with due time " + (when - base) + " ns, armed for "
+                                            + dueAfter[which] + " s");
+                            assertEquals(Long.MIN_VALUE, timers[which].pollTick(), "a second tick");
+                            dueAfter[which] = 0;
+                        }
+                        for (int i = 0; i < timers.length; i++) {
                             assertEquals(dueAfter[i] != 0, timers[i].isArmed(), "timer " + i + " pending");
                         }
                         assertEquals(expected, n, "fires of this run");
