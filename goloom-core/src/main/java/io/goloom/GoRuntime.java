@@ -7,7 +7,9 @@ import io.goloom.sched.VirtualThreads;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -99,9 +101,34 @@ public final class GoRuntime implements AutoCloseable {
         return sched.name();
     }
 
+    /**
+     * Goroutines created so far by {@link #go} and {@link #threadFactory()} (started or not),
+     * a monotonic count for metrics.
+     */
+    public long goroutinesCreated() {
+        return sched.goroutinesCreated();
+    }
+
     /** Goroutines started and not yet finished (Go's {@code runtime.NumGoroutine}). */
     public int goroutines() {
         return sched.liveGoroutines();
+    }
+
+    /**
+     * Live goroutines counted by state, without copying them (for metrics; the counts may mix
+     * moments, as goroutines change state while they are counted).
+     *
+     * <pre>{@code
+     * int parked = rt.goroutinesByState().get(GoroutineState.WAITING);
+     * }</pre>
+     */
+    public Map<GoroutineState, Integer> goroutinesByState() {
+        int[] counts = sched.goroutineStateCounts();
+        Map<GoroutineState, Integer> m = new EnumMap<>(GoroutineState.class);
+        for (GoroutineState s : GoroutineState.values()) {
+            m.put(s, counts[s.ordinal()]);
+        }
+        return m;
     }
 
     /** Snapshots of the live goroutines, in no particular order. */
@@ -117,6 +144,18 @@ public final class GoRuntime implements AutoCloseable {
     /** Counters of every P, read without stopping them. */
     public List<ProcStats> procStats() {
         return sched.procStats();
+    }
+
+    /**
+     * A snapshot of the scheduler (Go's {@code schedtrace} numbers), taken without stopping it.
+     *
+     * <pre>{@code
+     * SchedTrace t = rt.schedtrace();
+     * System.err.println(t.line());      // SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 ...
+     * }</pre>
+     */
+    public SchedTrace schedtrace() {
+        return sched.schedtrace();
     }
 
     /** Goroutines in the global run queue now. */

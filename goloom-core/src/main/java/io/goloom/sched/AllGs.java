@@ -1,5 +1,7 @@
 package io.goloom.sched;
 
+import io.goloom.GoroutineState;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,6 +83,22 @@ final class AllGs {
 
     boolean isEmpty() {
         return size() == 0;
+    }
+
+    /**
+     * Live goroutines counted by state ({@code GoroutineState} ordinal), without copying them:
+     * each stripe under its lock, each state read racily.
+     */
+    int[] countByState() {
+        int[] counts = new int[GoroutineState.values().length];
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (G g = s.head; g != null; g = g.allNext) {
+                    counts[g.state().ordinal()]++;
+                }
+            }
+        }
+        return counts;
     }
 
     List<G> snapshot() {

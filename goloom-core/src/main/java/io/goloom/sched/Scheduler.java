@@ -3,12 +3,17 @@ package io.goloom.sched;
 import io.goloom.GoHandle;
 import io.goloom.GoRuntime;
 import io.goloom.ProcStats;
+import io.goloom.SchedTrace;
 
 import java.io.PrintStream;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -104,6 +110,8 @@ public final class Scheduler {
     private static final boolean AVAILABLE = JdkVirtualThreads.PROBLEM == null;
 
     private final GoRuntime runtime;
+    /** When this runtime was built; schedtrace's clock. */
+    private final long startNanos;
     private final String name;
     final int procs;
     final P[] allp;
@@ -153,6 +161,8 @@ public final class Scheduler {
      */
     private final AtomicLong goidBatches = new AtomicLong();
     private final AllGs allgs;
+    /** Goroutines created (threads made by go() and the thread factory), for metrics. */
+    private final LongAdder created = new LongAdder();
     /** Adopted threads by their continuation: the rare path of G.execute. */
     private final ConcurrentHashMap<Runnable, G> foreign = new ConcurrentHashMap<>();
     /** Counted down when closing and the last goroutine ends. */
@@ -191,6 +201,7 @@ public final class Scheduler {
     private Thread timersAfterClose;
 
     public Scheduler(GoRuntime runtime, Config config) {
+        this.startNanos = System.nanoTime();
         this.runtime = runtime;
         this.name = config.name();
         this.procs = config.procs();
@@ -242,6 +253,7 @@ public final class Scheduler {
     }
 
     private G newG(String name, Runnable task) {
+        created.increment();
         G g = new G(this, newGoid(), name, task);
         g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
@@ -1318,6 +1330,15 @@ public final class Scheduler {
         return allgs.size();
     }
 
+    public long goroutinesCreated() {
+        return created.sum();
+    }
+
+    /** Live goroutines by {@code GoroutineState} ordinal. */
+    public int[] goroutineStateCounts() {
+        return allgs.countByState();
+    }
+
     public List<GoHandle> allGoroutines() {
         return List.copyOf(allgs.snapshot());
     }
@@ -1326,6 +1347,42 @@ public final class Scheduler {
         synchronized (lock) {
             return mcount;
         }
+    }
+
+    /** See {@link SchedTrace}: counts under the lock, per-P and per-M fields racily. */
+    public SchedTrace schedtrace() {
+        int idleProcs, threads, idleThreads = 0, runQueue;
+        boolean need;
+        List<M> ms;
+        Set<M> idle = Collections.newSetFromMap(new IdentityHashMap<>());
+        synchronized (lock) {
+            idleProcs = npidle;
+            threads = mcount;
+            runQueue = globalSize;
+            need = needSpinning;
+            for (M m = midle; m != null; m = m.idleLink) {
+                idle.add(m);
+                idleThreads++;
+            }
+            ms = new ArrayList<>(allm);
+        }
+        List<SchedTrace.Proc> ps = new ArrayList<>(procs);
+        for (P pp : allp) {
+            M owner = pp.m;   // race: may lag the status by one transition
+            ps.add(new SchedTrace.Proc(pp.id, pp.isIdle() ? 0 : 1, pp.mountedBy() != null, pp.schedtickOpaque(),
+                    owner != null ? owner.mid : -1, pp.runq.size(), pp.peekRunnext() != null, pp.timers.size()));
+        }
+        ms.sort(Comparator.comparingInt(m -> m.mid));
+        List<SchedTrace.Machine> machines = new ArrayList<>(ms.size());
+        for (M m : ms) {
+            // race: p, curg, spinning and lockedg are the M's own fields, read as it last wrote them
+            P pp = m.p;
+            G cur = m.curg, locked = m.lockedg;
+            machines.add(new SchedTrace.Machine(m.mid, pp != null ? pp.id : -1, cur != null ? cur.id : -1,
+                    m.spinning, idle.contains(m), locked != null ? locked.id : -1));
+        }
+        return new SchedTrace((System.nanoTime() - startNanos) / 1_000_000, procs, idleProcs, threads,
+                nmspinning.get(), need, idleThreads, runQueue, ps, machines);
     }
 
     public List<ProcStats> procStats() {
