@@ -213,8 +213,12 @@ final class M extends Thread {
         g.lastP = (short) pp.id;
         if (G.tracked(running)) {
             long now = System.nanoTime();
-            pp.sampleLatency(now - g.schedNanos);
+            long latency = now - g.schedNanos;
+            pp.sampleLatency(latency);
             g.schedNanos = now;
+            if (latency >= SchedEvents.LONG_LATENCY_NANOS) {
+                pp.noteLongLatency(g.id, latency);   // sysmon records it (see SchedEvents)
+            }
         }
         curg = g;
         pp.mount(this);

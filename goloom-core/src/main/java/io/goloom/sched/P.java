@@ -98,7 +98,7 @@ final class P {
      */
     static final int RUNNEXT_STEAL_SCORE = 1, RUNNEXT_STEAL_SCORE_MAX = 64;
 
-    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, HANDOFFS, SCHEDTICK, COUNTERS;
+    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, HANDOFFS, SCHEDTICK, COUNTERS, LONG_LATENCY;
 
     static {
         try {
@@ -107,6 +107,7 @@ final class P {
             RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
             STEALS_OUT = l.findVarHandle(P.class, "stealsOut", long.class);
             HANDOFFS = l.findVarHandle(P.class, "handoffs", long.class);
+            LONG_LATENCY = l.findVarHandle(P.class, "longLatencyNanos", long.class);
             SCHEDTICK = l.findVarHandle(P.class, "schedtick", int.class);
             COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
         } catch (ReflectiveOperationException e) {
@@ -161,6 +162,13 @@ final class P {
     private volatile long stealsOut;
     /** Times sysmon took this P from a stuck M. Added to by sysmon (getAndAdd). */
     private volatile long handoffs;
+    /**
+     * A long sampled schedule latency waiting for sysmon to record (JFR), and its goroutine:
+     * written by the owner (goid first, then the latency, volatile), taken by sysmon
+     * (getAndSet of the latency to 0). race: a second one before sysmon looks replaces the
+     * first, and sysmon may pair a latency with the next goid; it is a low-rate sample.
+     */
+    private volatile long longLatencyGoid, longLatencyNanos;
 
     /** Link in the scheduler's idle-P list. Guarded by the scheduler lock. */
     P idleLink;
@@ -457,6 +465,22 @@ final class P {
 
     private long counter(int slot) {
         return (long) COUNTERS.getOpaque(counters, slot);
+    }
+
+    /** A sampled run of goroutine {@code goid} waited {@code nanos}, long enough to report. Owner only. */
+    void noteLongLatency(long goid, long nanos) {
+        longLatencyGoid = goid;
+        longLatencyNanos = nanos;
+    }
+
+    /** Takes the noted long latency: {@code {goid, nanos}}, or null. Sysmon. */
+    long[] takeLongLatency() {
+        if (longLatencyNanos == 0) {
+            return null;
+        }
+        long goid = longLatencyGoid;
+        long nanos = (long) LONG_LATENCY.getAndSet(this, 0L);
+        return nanos == 0 ? null : new long[] {goid, nanos};
     }
 
     ProcStats stats() {

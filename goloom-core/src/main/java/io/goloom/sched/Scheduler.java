@@ -1270,6 +1270,7 @@ public final class Scheduler {
                 pp.count(P.C_PREEMPTIONS);
                 pp.exitOp(m);
             }
+            SchedEvents.preemption(m.sched, m.curg, pp);
             m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
             m.globalFirst = true;
             yieldToGlobalQueue();

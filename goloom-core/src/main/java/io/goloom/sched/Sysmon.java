@@ -218,6 +218,10 @@ final class Sysmon implements Runnable {
         P[] allp = sched.allp;
         for (int i = 0; i < allp.length; i++) {
             P pp = allp[i];
+            long[] longLatency = pp.takeLongLatency();
+            if (longLatency != null) {
+                SchedEvents.longScheduleLatency(sched, longLatency[0], pp, longLatency[1]);
+            }
             int tick = pp.schedtickOpaque();
             long runs = pp.runsOpaque();
             boolean sameRun = runs == seenRuns[i];
@@ -235,6 +239,7 @@ final class Sysmon implements Runnable {
             }
             if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && sched.worthHandingOff(pp)
                     && pp.retake(m)) {
+                SchedEvents.handoff(sched, pp, m, now - seenRunsSince[i]);
                 sched.handoffp(pp);
                 acted = true;
                 continue;
