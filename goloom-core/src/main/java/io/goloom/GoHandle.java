@@ -1,6 +1,7 @@
 package io.goloom;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A goroutine: a virtual thread whose continuation is scheduled by a {@link GoRuntime}.
@@ -37,6 +38,16 @@ public interface GoHandle {
 
     /** {@link System#nanoTime()} when it was created. */
     long createdNanos();
+
+    /** The id of the goroutine that created this one (Go's {@code parentGoid}), or 0 if none did. */
+    long parentId();
+
+    /**
+     * How long the goroutine has been parked, if it is {@link GoroutineState#WAITING} now;
+     * empty otherwise. Measured on the scheduler's coarse clock: accurate to one sysmon round
+     * (at most 10 ms), which is what leak reports need.
+     */
+    Optional<Duration> waitingFor();
 
     /** True once the goroutine's task has returned or thrown (its thread has terminated). */
     default boolean isDone() {

@@ -4,15 +4,24 @@ import io.goloom.sched.Config;
 import io.goloom.sched.Scheduler;
 import io.goloom.sched.Timer;
 import io.goloom.sched.VirtualThreads;
+import io.goloom.trace.DebugSettings;
+import io.goloom.trace.GoroutineDump;
+import io.goloom.trace.RuntimeMBean;
+import io.goloom.trace.SchedTracer;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+
+import javax.management.JMException;
 
 /**
  * A goroutine runtime: Go's G-M-P scheduler driving JDK virtual threads.
@@ -43,15 +52,42 @@ import java.util.concurrent.ThreadFactory;
  * name, state, stack) to the diagnostics stream. It never drops one silently: a goroutine
  * still alive after close keeps working, slowly, on a single fallback carrier thread that
  * exists only while such goroutines run. Closing twice, even concurrently, is harmless.
+ *
+ * <p><b>Seeing the scheduler.</b> {@link #schedtrace()} is Go's {@code schedtrace} snapshot;
+ * {@code GOLOOM_DEBUG=schedtrace=1000} (or {@code -Dgoloom.debug=schedtrace=1000}, or
+ * {@link Builder#schedtrace(Duration, boolean)}) prints it every second to the diagnostics
+ * stream, as Go's {@code GODEBUG=schedtrace=1000} does to stderr.
  */
 public final class GoRuntime implements AutoCloseable {
 
     private final Scheduler sched;
+    /** Prints the schedtrace every period, or null when off. Set once by the constructor; stopped by shutdown. */
+    private final SchedTracer tracer;
+    /** The JMX registration ({@code io.goloom:type=GoRuntime,name=...}) until close; null if JMX refused it. */
+    private final RuntimeMBean mbean;
 
-    private GoRuntime(Builder b) {
+    /**
+     * Builds the scheduler, then starts the tracer last: its thread reads {@link #sched}, which
+     * {@code Thread.start} publishes to it.
+     *
+     * @param schedtrace the tracer's period, or null for none
+     */
+    private GoRuntime(Builder b, Duration schedtrace, boolean scheddetail) {
         this.sched = new Scheduler(this, new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
                 b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
                 b.uncaughtExceptionHandler, b.diagnostics));
+        this.mbean = registerMBean(b.diagnostics);
+        this.tracer = schedtrace == null ? null : SchedTracer.start(this, schedtrace, scheddetail, b.diagnostics);
+    }
+
+    /** JMX is a convenience: a runtime works without it, and says so once. */
+    private RuntimeMBean registerMBean(PrintStream diagnostics) {
+        try {
+            return RuntimeMBean.register(this);
+        } catch (JMException | RuntimeException e) {
+            diagnostics.println("goloom: runtime \"" + name() + "\" has no JMX MBean (no goroutine dump over JMX): " + e);
+            return null;
+        }
     }
 
     /** A builder with the defaults described on each of its setters. */
@@ -134,6 +170,54 @@ public final class GoRuntime implements AutoCloseable {
     /** Snapshots of the live goroutines, in no particular order. */
     public List<GoHandle> allGoroutines() {
         return sched.allGoroutines();
+    }
+
+    /**
+     * Writes a goroutine dump to {@code out}: the live goroutines grouped by state and
+     * identical stack, biggest group first, each with its wait reason, how long its members
+     * have waited, its stack, and its members' ids, names and creators (pprof's goroutine
+     * profile, {@code debug=1}; format in {@link GoroutineDump}). Also a JMX operation of the
+     * runtime's MBean.
+     *
+     * <pre>{@code
+     * rt.dumpGoroutines(System.err);
+     * }</pre>
+     */
+    public void dumpGoroutines(Appendable out) throws IOException {
+        GoroutineDump.write(name(), allGoroutines(), out);
+    }
+
+    /** {@link #dumpGoroutines} into a string. */
+    public String goroutineDump() {
+        return GoroutineDump.toString(name(), allGoroutines());
+    }
+
+    /**
+     * Goroutines parked for at least {@code threshold}, longest first: candidates for leaks
+     * (a goroutine waiting on a channel, latch or lock nobody will ever release). Their wait is
+     * measured to one sysmon round (at most 10 ms).
+     *
+     * <pre>{@code
+     * for (GoHandle g : rt.leaks(Duration.ofMinutes(5))) {
+     *     log.warn("goroutine {} parked for {}", g.id(), g.waitingFor().orElseThrow());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     */
+    public List<GoHandle> leaks(Duration threshold) {
+        Objects.requireNonNull(threshold, "threshold");
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("leak threshold must be >= 0, was " + threshold);
+        }
+        record Waiting(GoHandle g, Duration waited) {
+        }
+        List<Waiting> waiting = new ArrayList<>();
+        for (GoHandle g : allGoroutines()) {
+            g.waitingFor().filter(w -> w.compareTo(threshold) >= 0).ifPresent(w -> waiting.add(new Waiting(g, w)));
+        }
+        waiting.sort(Comparator.comparing(Waiting::waited).reversed());   // each wait read once: it grows
+        return waiting.stream().map(Waiting::g).toList();
     }
 
     /** Carrier threads (Ms) that exist now, idle ones included. */
@@ -274,7 +358,18 @@ public final class GoRuntime implements AutoCloseable {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
         }
-        return sched.shutdown(timeout);
+        try {
+            return sched.shutdown(timeout);
+        } finally {
+            // The trace runs through the shutdown (it shows what close waits for) and stops
+            // with it; not when shutdown refused to start (called from one of our goroutines).
+            if (tracer != null && sched.isClosing()) {
+                tracer.close();
+            }
+            if (mbean != null && sched.isClosing()) {
+                mbean.unregister();
+            }
+        }
     }
 
     @Override
@@ -316,6 +411,8 @@ public final class GoRuntime implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private PrintStream diagnostics = System.err;
+        private Duration schedtrace;
+        private boolean scheddetail;
 
         private Builder() {
         }
@@ -443,11 +540,32 @@ public final class GoRuntime implements AutoCloseable {
 
         /**
          * Where the runtime writes what it must not keep to itself: uncaught exceptions (with
-         * the default handler) and the goroutines still alive at close. Default
-         * {@code System.err}.
+         * the default handler), the goroutines still alive at close, and the schedtrace when
+         * on. Default {@code System.err}.
          */
         public Builder diagnostics(PrintStream out) {
             this.diagnostics = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /**
+         * Prints Go's schedtrace line ({@link SchedTrace#line()}), or with {@code detail} Go's
+         * scheddetail text ({@link SchedTrace#detail}), to the diagnostics stream every
+         * {@code period}, from a daemon thread {@code <name>-schedtrace} that close() stops.
+         * Off by default. The setting {@code GOLOOM_DEBUG} / {@code -Dgoloom.debug}
+         * ({@link DebugSettings}) overrides each of the two values it names, as Go's
+         * {@code GODEBUG} overrides a program's {@code //go:debug} lines. Accepted period:
+         * 1 ms to 1 hour.
+         *
+         * <pre>{@code
+         * GoRuntime.builder().schedtrace(Duration.ofSeconds(1), false).build();
+         * // SCHED 1000ms: gomaxprocs=4 idleprocs=3 threads=2 spinningthreads=0 needspinning=0 idlethreads=1 runqueue=0 [0 0 0 0]
+         * }</pre>
+         */
+        public Builder schedtrace(Duration period, boolean detail) {
+            this.schedtrace = inRange("schedtrace period", period, Duration.ofMillis(DebugSettings.MIN_SCHEDTRACE_MILLIS),
+                    Duration.ofMillis(DebugSettings.MAX_SCHEDTRACE_MILLIS), "[1ms, 1h]");
+            this.scheddetail = detail;
             return this;
         }
 
@@ -464,9 +582,13 @@ public final class GoRuntime implements AutoCloseable {
         }
 
         /**
-         * Builds and starts the runtime. Carrier threads are created on demand.
+         * Builds and starts the runtime. Carrier threads are created on demand. Reads
+         * {@code GOLOOM_DEBUG} / {@code -Dgoloom.debug} ({@link DebugSettings}) now: unknown
+         * keys there are ignored with one warning line on the diagnostics stream; a bad value
+         * fails the build, since it is an explicit request that would otherwise be lost.
          *
-         * @throws IllegalArgumentException if {@code maxThreads < procs}
+         * @throws IllegalArgumentException if {@code maxThreads < procs}, or the debug setting
+         *         has a bad value (the message names the variable, the value and the range)
          * @throws IllegalStateException if the JDK is older than 25 or the JVM runs without
          *         {@value VirtualThreads#REQUIRED_FLAG} (the message names the flag)
          */
@@ -475,8 +597,15 @@ public final class GoRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("maxThreads must be >= procs (" + procs
                         + ") so every P can have a carrier, was " + maxThreads);
             }
+            DebugSettings debug = DebugSettings.fromSystem();
             VirtualThreads.checkAvailable();
-            return new GoRuntime(this);
+            debug.warning().ifPresent(diagnostics::println);
+            Duration period = debug.schedtrace().orElse(schedtrace);
+            boolean detail = debug.scheddetail().orElse(scheddetail);
+            if (period == null && detail) {
+                diagnostics.println("goloom: scheddetail=1 prints nothing without schedtrace=<ms> (as in Go)");
+            }
+            return new GoRuntime(this, period, detail);
         }
     }
 }

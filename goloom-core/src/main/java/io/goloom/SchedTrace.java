@@ -1,6 +1,13 @@
 package io.goloom;
 
+import io.goloom.sched.Timer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A snapshot of a runtime's scheduler, the numbers behind Go's {@code GODEBUG=schedtrace}
@@ -10,7 +17,11 @@ import java.util.List;
  * <pre>{@code
  * System.err.println(rt.schedtrace().line());
  * // SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=1 needspinning=0 idlethreads=2 runqueue=3 [4 0]
+ * System.err.print(rt.schedtrace().detail(rt.allGoroutines()));   // GODEBUG=scheddetail=1
  * }</pre>
+ *
+ * <p>{@code GOLOOM_DEBUG=schedtrace=1000} (or {@code -Dgoloom.debug=...}) prints these every
+ * second; see {@code io.goloom.trace.SchedTracer}.
  *
  * @param uptimeMillis    milliseconds since the runtime was built
  * @param gomaxprocs      Ps ({@code procs})
@@ -73,5 +84,110 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
             sb.append(i == 0 ? "" : " ").append(procs.get(i).runqsize());
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * Go's {@code scheddetail} text (Go 1.20+ format): a header, then one line per P, per M and
+     * per goroutine of {@code goroutines} (sorted by id), each ending with {@code '\n'}. Fields
+     * are in Go's order so that Go users can read it as they read Go's.
+     *
+     * <pre>{@code
+     * System.err.print(rt.schedtrace().detail(rt.allGoroutines()));
+     * // SCHED 152ms: gomaxprocs=2 idleprocs=1 threads=2 spinningthreads=0 needspinning=1 idlethreads=0 runqueue=0 gcwaiting=0 nmidlelocked=1 stopwait=0 sysmonwait=0
+     * //   P0: status=1 schedtick=6 syscalltick=0 m=0 runqsize=0 gfreecnt=0 timerslen=1
+     * //   P1: status=0 schedtick=6 syscalltick=0 m=-1 runqsize=0 gfreecnt=0 timerslen=0
+     * //   M0: p=0 curg=81 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=false lockedg=-1
+     * //   M1: p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=false lockedg=65
+     * //   G1: status=4(park) m=-1 lockedm=-1
+     * //   G49: status=4(sleep) m=-1 lockedm=-1
+     * //   G65: status=4(timed park) m=-1 lockedm=1
+     * //   G81: status=2() m=0 lockedm=-1
+     * }</pre>
+     *
+     * <p>What goloom has no counterpart for is printed as Go prints it when idle: header
+     * {@code gcwaiting=0 stopwait=0} (Go's stop-the-world; the JVM's collector is not the
+     * scheduler's), {@code sysmonwait=0} (not in this snapshot); P {@code syscalltick=0
+     * gfreecnt=0} (no syscall ticks; goroutine records are not reused); M {@code mallocing=0
+     * throwing=0 preemptoff= locks=0 dying=0}. {@code nmidlelocked} counts Ms that hold a
+     * locked goroutine ({@code Go.lockOSThread}) which is not running on them, i.e. Ms waiting
+     * for it as Go's {@code stoplockedm} does.
+     *
+     * <p>G lines: {@code status} is Go's number for the {@link GoroutineState}: {@code NEW} 0
+     * ({@code _Gidle}), {@code RUNNABLE} 1, {@code RUNNING} 2, {@code WAITING} 4, {@code DEAD} 6.
+     * The wait reason, in parentheses, is empty unless the goroutine is WAITING; then it comes
+     * from its thread, since goloom does not record why a goroutine parked:
+     * <ul>
+     *   <li>{@code sleep}: parked in {@code Go.sleep} (its park blocker is a goloom timer);
+     *   <li>{@code park}: any other untimed park ({@code Thread.State.WAITING}: locks, queues,
+     *       latches, {@code Object.wait}, {@code join}, socket I/O, ...);
+     *   <li>{@code timed park}: {@code Thread.State.TIMED_WAITING}: {@code Thread.sleep}, or any
+     *       wait with a timeout (the JDK reports them alike);
+     *   <li>{@code synchronized}: {@code Thread.State.BLOCKED}, entering a monitor;
+     *   <li>empty: the thread was caught between states.
+     * </ul>
+     * {@code m} is the M whose {@code curg} is the goroutine in this snapshot, {@code lockedm}
+     * the M it is locked to; -1 for none (as Go 1.19 prints nil). The goroutines are read after
+     * this snapshot was taken, so a G line may disagree with the M lines by a transition.
+     */
+    public String detail(List<GoHandle> goroutines) {
+        int nmidlelocked = 0;
+        Map<Long, Integer> mByCurg = new HashMap<>(), mByLocked = new HashMap<>();
+        for (Machine m : machines) {
+            if (m.curg() >= 0) {
+                mByCurg.put(m.curg(), m.id());
+            }
+            if (m.lockedg() >= 0) {
+                mByLocked.put(m.lockedg(), m.id());
+                if (m.curg() != m.lockedg()) {
+                    nmidlelocked++;
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(gomaxprocs)
+                .append(" idleprocs=").append(idleProcs).append(" threads=").append(threads)
+                .append(" spinningthreads=").append(spinningThreads).append(" needspinning=").append(needSpinning ? 1 : 0)
+                .append(" idlethreads=").append(idleThreads).append(" runqueue=").append(runQueue)
+                .append(" gcwaiting=0 nmidlelocked=").append(nmidlelocked).append(" stopwait=0 sysmonwait=0\n");
+        for (Proc p : procs) {
+            sb.append("  P").append(p.id()).append(": status=").append(p.status()).append(" schedtick=")
+                    .append(p.schedtick()).append(" syscalltick=0 m=").append(p.m()).append(" runqsize=")
+                    .append(p.runqsize()).append(" gfreecnt=0 timerslen=").append(p.timerslen()).append('\n');
+        }
+        for (Machine m : machines) {
+            sb.append("  M").append(m.id()).append(": p=").append(m.p()).append(" curg=").append(m.curg())
+                    .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(m.spinning())
+                    .append(" blocked=").append(m.blocked()).append(" lockedg=").append(m.lockedg()).append('\n');
+        }
+        List<GoHandle> gs = new ArrayList<>(goroutines);
+        gs.sort(Comparator.comparingLong(GoHandle::id));
+        for (GoHandle g : gs) {
+            GoroutineState state = g.state();
+            sb.append("  G").append(g.id()).append(": status=").append(goStatus(state)).append('(')
+                    .append(state == GoroutineState.WAITING ? waitReason(g.thread()) : "").append(") m=")
+                    .append(mByCurg.getOrDefault(g.id(), -1)).append(" lockedm=")
+                    .append(mByLocked.getOrDefault(g.id(), -1)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Go's {@code _G*} constant for {@code state}; see {@link #detail}. */
+    private static int goStatus(GoroutineState state) {
+        return switch (state) {
+            case NEW -> 0;        // _Gidle
+            case RUNNABLE -> 1;   // _Grunnable
+            case RUNNING -> 2;    // _Grunning
+            case WAITING -> 4;    // _Gwaiting
+            case DEAD -> 6;       // _Gdead
+        };
+    }
+
+    /** Why a WAITING goroutine waits, as far as its thread tells; see {@link #detail}. */
+    private static String waitReason(Thread t) {
+        return switch (t.getState()) {
+            case WAITING -> LockSupport.getBlocker(t) instanceof Timer ? "sleep" : "park";
+            case TIMED_WAITING -> "timed park";
+            case BLOCKED -> "synchronized";
+            default -> "";
+        };
     }
 }

@@ -49,6 +49,15 @@ class BuilderValidationTest {
         assertRejected(b::build, "was 2", ">= procs (4)");
     }
 
+    /** schedtrace period outside [1ms, 1h]. */
+    @Test
+    void schedtraceOutOfRange() {
+        assertRejected(() -> GoRuntime.builder().schedtrace(Duration.ZERO, false), "was PT0S", "[1ms, 1h]");
+        assertRejected(() -> GoRuntime.builder().schedtrace(Duration.ofMillis(-1), true), "was PT-0.001S", "[1ms, 1h]");
+        assertRejected(() -> GoRuntime.builder().schedtrace(Duration.ofHours(2), false), "was PT2H", "[1ms, 1h]");
+        assertDoesNotThrow(() -> GoRuntime.builder().schedtrace(Duration.ofMillis(1), true));
+    }
+
     /** name empty or longer than 64 characters. */
     @Test
     void nameOutOfRange() {

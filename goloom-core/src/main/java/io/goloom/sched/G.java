@@ -5,6 +5,8 @@ import io.goloom.GoroutineState;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -51,16 +53,19 @@ public final class G implements Executor, GoHandle {
         }
     }
 
-    // Layout: 64 bytes with compressed oops (GoroutineRecordTest holds it there). The JDK's own
+    // Layout: 72 bytes with compressed oops (GoroutineRecordTest holds it there). The JDK's own
     // part of a parked virtual thread is ~750-820 bytes, so each byte here costs a million
     // goroutines ~0.1%: the thread is reached through cont, the sampled runs are chosen by the
-    // run generation in status, and there are two timestamps (creation, one scheduling sample).
+    // run generation in status, and there are two timestamps (creation, one scheduling sample
+    // that doubles as "parked since"). The creator's id (Go's parentGoid) took it from 64.
 
     final Scheduler sched;
     /** The JDK's runContinuation of the goroutine's thread: running it mounts the goroutine. */
     final Runnable cont;
     final long id;
     final long createdNanos;
+    /** The goroutine that created this one (Go's {@code parentGoid}), 0 if none (created outside, or adopted). */
+    final long parentId;
 
     /** State and run generation; CAS as in the table above. */
     private volatile int status;
@@ -74,10 +79,12 @@ public final class G implements Executor, GoHandle {
     static final int TRACK_PERIOD = 8;
 
     /**
-     * For a tracked run: when it was readied, until its M starts it; then when it started.
-     * Written by whoever readies / runs the goroutine (one at a time: a goroutine is readied
-     * once per run, and the queue hand-off orders the ready before the run). Read racily by
-     * observers; a stale value only ages a diagnostic.
+     * When it last parked, on sysmon's coarse clock ({@link Scheduler#coarseNanos}), written by
+     * its M as the run ends; for a tracked run, when it was readied (exact) until its M starts
+     * it, then when it started. So while WAITING it says how long the goroutine has waited (to
+     * a sysmon round), which dumps and leak reports use. Written by whoever readies / runs /
+     * parks the goroutine (one at a time: the queue hand-off orders a ready before the run).
+     * Read racily by observers; a stale value only ages a diagnostic.
      */
     long schedNanos;
     /** The P it last ran on, -1 before its first run. Written by its M; read racily. */
@@ -93,9 +100,10 @@ public final class G implements Executor, GoHandle {
     G allPrev, allNext;
 
     /** A new goroutine: creates its (unstarted) virtual thread with this G as the scheduler. */
-    G(Scheduler sched, long id, String name, Runnable task) {
+    G(Scheduler sched, long id, long parentId, String name, Runnable task) {
         this.sched = sched;
         this.id = id;
+        this.parentId = parentId;
         this.foreign = false;
         this.createdNanos = System.nanoTime();
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
@@ -106,6 +114,7 @@ public final class G implements Executor, GoHandle {
     G(Scheduler sched, long id, Runnable cont) {
         this.sched = sched;
         this.id = id;
+        this.parentId = 0;
         this.foreign = true;
         this.createdNanos = System.nanoTime();
         this.cont = cont;
@@ -152,8 +161,17 @@ public final class G implements Executor, GoHandle {
         }
     }
 
-    /** RUNNING -> WAITING unless somebody readied or re-ran it since {@code running} was set. */
-    void markWaiting(int running) {
+    /**
+     * RUNNING -> WAITING unless somebody readied or re-ran it since {@code running} was set;
+     * stamps {@link #schedNanos} with {@code parkedAt} (the coarse clock).
+     */
+    void markWaiting(int running, long parkedAt) {
+        if (status == running) {
+            // Not readied meanwhile (a yield is, before its M gets here): the stamp would
+            // overwrite a tracked ready's. race: a ready between this check and the store
+            // costs one latency sample its precision.
+            schedNanos = parkedAt;
+        }
         STATUS.compareAndSet(this, running, (running & ~STATE_MASK) | S_WAITING);
     }
 
@@ -216,6 +234,20 @@ public final class G implements Executor, GoHandle {
     @Override
     public long createdNanos() {
         return createdNanos;
+    }
+
+    @Override
+    public long parentId() {
+        return parentId;
+    }
+
+    @Override
+    public Optional<Duration> waitingFor() {
+        long since = schedNanos;   // race: read before the state, so a fresh park is not aged by an old stamp
+        if (state() != GoroutineState.WAITING) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(Math.max(0, System.nanoTime() - since)));
     }
 
     @Override

@@ -61,6 +61,12 @@ final class M extends Thread {
     /** The goroutine mounted now, or null. Written by this thread; read by goroutine code on it and by observers. */
     volatile G curg;
     private int rand;
+    /**
+     * The last {@code System.nanoTime()} this M read anyway (a tracked run, a wake-up). With
+     * sysmon's coarse clock it stamps parking goroutines: sysmon's clock alone lagged 0.5 s on
+     * a loaded machine, where the OS ran sysmon late; this one lags by a few runs.
+     */
+    private long lastNow;
 
     /**
      * Set by a preempted goroutine as it yields: the next pick takes the global queue's head
@@ -213,6 +219,7 @@ final class M extends Thread {
         g.lastP = (short) pp.id;
         if (G.tracked(running)) {
             long now = System.nanoTime();
+            lastNow = now;
             long latency = now - g.schedNanos;
             pp.sampleLatency(latency);
             g.schedNanos = now;
@@ -239,7 +246,8 @@ final class M extends Thread {
         if (!g.thread().isAlive()) {
             sched.goexit(g);
         } else {
-            g.markWaiting(running);
+            long coarse = sched.coarseNanos();   // the later of two cheap clocks: see lastNow
+            g.markWaiting(running, coarse - lastNow > 0 ? coarse : lastNow);
         }
     }
 
@@ -426,6 +434,7 @@ final class M extends Thread {
                 nextp = null;
                 np.acquire(this);
                 p = np;
+                lastNow = System.nanoTime();
                 return true;
             }
             if (sched.terminated) {

@@ -161,6 +161,14 @@ public final class Scheduler {
      */
     private final AtomicLong goidBatches = new AtomicLong();
     private final AllGs allgs;
+    /**
+     * A clock for diagnostics that costs a volatile read: {@code System.nanoTime()} as of
+     * sysmon's last round, or of the last time a P left an all-idle runtime (sysmon stops its
+     * rounds then). Goroutines are stamped with it as they park: the stamp is at most a sysmon
+     * round old (10 ms). Written by sysmon and, under the lock, by pidleget; read by Ms.
+     */
+    private volatile long coarseNanos = System.nanoTime();
+
     /** Goroutines created (threads made by go() and the thread factory), for metrics. */
     private final LongAdder created = new LongAdder();
     /** Adopted threads by their continuation: the rare path of G.execute. */
@@ -254,7 +262,8 @@ public final class Scheduler {
 
     private G newG(String name, Runnable task) {
         created.increment();
-        G g = new G(this, newGoid(), name, task);
+        G parent = currentGoroutine();
+        G g = new G(this, newGoid(), parent != null && parent.sched == this ? parent.id : 0, name, task);
         g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
     }
@@ -1331,6 +1340,16 @@ public final class Scheduler {
         return allgs.size();
     }
 
+    /** See {@link #coarseNanos}. Sysmon calls it each round; observers read through it. */
+    void tickCoarseClock(long now) {
+        coarseNanos = now;
+    }
+
+    /** The coarse clock goroutines are stamped with when they park. Any thread. */
+    long coarseNanos() {
+        return coarseNanos;
+    }
+
     public long goroutinesCreated() {
         return created.sum();
     }
@@ -1378,6 +1397,11 @@ public final class Scheduler {
         for (M m : ms) {
             // race: p, curg, spinning and lockedg are the M's own fields, read as it last wrote them
             P pp = m.p;
+            // An M whose P sysmon retook keeps its p field until its goroutine returns; the P
+            // is no longer its own (Go's M in a syscall shows p=-1 too).
+            if (pp != null && pp.m != m) {
+                pp = null;
+            }
             G cur = m.curg, locked = m.lockedg;
             machines.add(new SchedTrace.Machine(m.mid, pp != null ? pp.id : -1, cur != null ? cur.id : -1,
                     m.spinning, idle.contains(m), locked != null ? locked.id : -1));

@@ -101,6 +101,7 @@ final class Sysmon implements Runnable {
     void wakeFromIdle() {
         if (sleepingIdle) {
             sleepingIdle = false;
+            sched.tickCoarseClock(System.nanoTime());   // it stood still while every P idled
             LockSupport.unpark(thread);
         }
     }
@@ -136,7 +137,9 @@ final class Sysmon implements Runnable {
                 idleRounds = 0;
                 continue;
             }
-            idleRounds = round(System.nanoTime()) ? 0 : idleRounds + 1;
+            long now = System.nanoTime();
+            sched.tickCoarseClock(now);
+            idleRounds = round(now) ? 0 : idleRounds + 1;
         }
     }
 

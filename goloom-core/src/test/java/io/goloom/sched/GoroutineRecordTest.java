@@ -18,12 +18,13 @@ class GoroutineRecordTest {
 
     /**
      * A parked virtual thread costs the JDK ~820 bytes; goloom's per-goroutine heap must stay
-     * within 1.1x of that (issue #7), and later features add fields. 64 bytes is the budget today.
+     * within 1.1x of that (issue #7), and later features add fields. 72 bytes is the budget
+     * today: 64 until the creator's id (issue #6's goroutine dump).
      */
     @Test
     void gRecordFitsItsBudget() {
         ClassLayout layout = ClassLayout.parseClass(G.class);
-        assertTrue(layout.instanceSize() <= 64, () -> "G grew past 64 bytes:\n" + layout.toPrintable());
+        assertTrue(layout.instanceSize() <= 72, () -> "G grew past 72 bytes:\n" + layout.toPrintable());
     }
 
     /** The thread is not stored: it is found through the continuation, and must be the same one. */
