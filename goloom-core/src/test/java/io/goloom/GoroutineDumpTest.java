@@ -91,6 +91,35 @@ class GoroutineDumpTest {
         }
     }
 
+    /** The wait reason names the call the goroutine waits in, below the JDK's parking machinery. */
+    @Test
+    @Timeout(60)
+    void waitReasonNamesTheBlockingCall() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("reason")).procs(1).build()) {
+            GoHandle jdkSleep = rt.go(() -> {
+                try {
+                    Thread.sleep(Duration.ofHours(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            GoHandle goSleep = rt.go(() -> {
+                try {
+                    Go.sleep(Duration.ofHours(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            awaitCondition(() -> jdkSleep.state() == GoroutineState.WAITING && goSleep.state() == GoroutineState.WAITING,
+                    WAIT, () -> "both to park");
+            String dump = rt.goroutineDump();
+            assertTrue(dump.contains("1 goroutine waiting in Thread.sleep for "), dump);
+            assertTrue(dump.contains("1 goroutine waiting in Go.sleep for "), dump);
+            jdkSleep.thread().interrupt();
+            goSleep.thread().interrupt();
+        }
+    }
+
     /**
      * Each runtime is an MXBean while open (two of one name both register); its operations
      * give the dump and the leaks, as a JMX client would call them; close() unregisters it.

@@ -45,7 +45,7 @@ public final class GoroutineDump {
      */
     private static final List<String> PARKING_FRAMES = List.of("java.lang.VirtualThread", "jdk.internal.",
             "java.util.concurrent.locks.LockSupport", "java.util.concurrent.locks.AbstractQueuedSynchronizer",
-            "java.util.concurrent.locks.AbstractQueuedLongSynchronizer", "java.lang.Thread.", "io.goloom.sched.",
+            "java.util.concurrent.locks.AbstractQueuedLongSynchronizer", "java.lang.Thread.sleepNanos", "io.goloom.sched.",
             "java.lang.Object.wait", "java.lang.System$");
 
     private GoroutineDump() {
