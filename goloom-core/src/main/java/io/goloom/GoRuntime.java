@@ -11,6 +11,7 @@ import io.goloom.trace.SchedTracer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -240,6 +241,54 @@ public final class GoRuntime implements AutoCloseable {
      */
     public SchedTrace schedtrace() {
         return sched.schedtrace();
+    }
+
+    /**
+     * Starts an execution trace (Go's {@code runtime/trace.Start}): until {@link #stopTrace()},
+     * the runtime records when each goroutine is created, runs (on which M and P), blocks, is
+     * unblocked (and by whom), yields and is preempted, plus P hand-offs, steals and timer
+     * fires. Each carrier records into its own buffer of at most 262,144 events (7 MB); past
+     * that, events are dropped and counted. The file is created now; {@code stopTrace()}
+     * writes it.
+     *
+     * <pre>{@code
+     * rt.startTrace(Path.of("run.json"));
+     * runWorkload(rt);
+     * TraceSummary s = rt.stopTrace();   // open run.json in ui.perfetto.dev
+     * }</pre>
+     *
+     * @throws IllegalStateException if this runtime is tracing already
+     * @throws IOException if {@code path} cannot be written
+     */
+    public void startTrace(Path path) throws IOException {
+        sched.startTrace(path);
+    }
+
+    /**
+     * {@link #startTrace(Path)} with at most {@code maxEventsPerThread} events buffered per
+     * carrier thread (and for all other threads together), 1 to 67,108,864; each event takes
+     * 24 to 40 bytes, allocated as the buffer fills.
+     *
+     * @throws IllegalArgumentException if {@code maxEventsPerThread} is out of range
+     * @throws IllegalStateException if this runtime is tracing already
+     * @throws IOException if {@code path} cannot be written
+     */
+    public void startTrace(Path path, int maxEventsPerThread) throws IOException {
+        sched.startTrace(path, maxEventsPerThread);
+    }
+
+    /**
+     * Stops the execution trace and writes it to the path given to {@code startTrace}, as
+     * Chrome Trace Event JSON that ui.perfetto.dev and chrome://tracing open: one track per P
+     * and per carrier thread (M), a slice per goroutine run, instants for the other events
+     * and arrows from each unblocker to the goroutine it unblocked.
+     *
+     * @return the path, events written and events dropped
+     * @throws IllegalStateException if this runtime is not tracing
+     * @throws IOException if writing fails (the trace is discarded)
+     */
+    public TraceSummary stopTrace() throws IOException {
+        return sched.stopTrace();
     }
 
     /** Goroutines in the global run queue now. */

@@ -164,15 +164,17 @@ public final class G implements Executor, GoHandle {
     /**
      * RUNNING -> WAITING unless somebody readied or re-ran it since {@code running} was set;
      * stamps {@link #schedNanos} with {@code parkedAt} (the coarse clock).
+     *
+     * @return true if it is WAITING now, false if it was readied or re-run meanwhile
      */
-    void markWaiting(int running, long parkedAt) {
+    boolean markWaiting(int running, long parkedAt) {
         if (status == running) {
             // Not readied meanwhile (a yield is, before its M gets here): the stamp would
             // overwrite a tracked ready's. race: a ready between this check and the store
             // costs one latency sample its precision.
             schedNanos = parkedAt;
         }
-        STATUS.compareAndSet(this, running, (running & ~STATE_MASK) | S_WAITING);
+        return STATUS.compareAndSet(this, running, (running & ~STATE_MASK) | S_WAITING);
     }
 
     /** any -> DEAD. @return true for the one caller that made the transition. */

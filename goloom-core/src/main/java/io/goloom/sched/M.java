@@ -90,6 +90,13 @@ final class M extends Thread {
     /** The run sysmon asked to yield ({@link #runSeq} then), or -1. Written by sysmon, read by goroutine code on this M. */
     private volatile int preemptSeq = -1;
 
+    /**
+     * This M's buffer in the execution trace that last recorded on it (or null): see
+     * {@link ExecTrace}. Owner-only: read and written by code on this M's carrier (its loop and
+     * the goroutine mounted on it, which that thread runs one after the other).
+     */
+    ExecTrace.Buf traceBuf;
+
     // ---- handed over by other threads ----
     /** A P handed to this M by startm before unparking it. Written by the waker, cleared by this M. */
     volatile P nextp;
@@ -228,6 +235,11 @@ final class M extends Thread {
             }
         }
         curg = g;
+        ExecTrace tr = sched.trace;   // off: a load and a never-taken branch (see Scheduler.trace)
+        if (tr != null) {
+            // Before mount: from then sysmon may retake pp, and its Handoff must come later.
+            tr.recordOn(this, ExecTrace.GO_START, pp.id, g.id, 0, 0);
+        }
         pp.mount(this);
         try {
             g.cont.run();
@@ -243,11 +255,19 @@ final class M extends Thread {
         if (!after.unmount(this)) {
             p = null;   // schedule() gets another one, or parks this M
         }
-        if (!g.thread().isAlive()) {
-            sched.goexit(g);
-        } else {
+        boolean dead = !g.thread().isAlive();
+        boolean waiting = false;
+        if (!dead) {
             long coarse = sched.coarseNanos();   // the later of two cheap clocks: see lastNow
-            g.markWaiting(running, coarse - lastNow > 0 ? coarse : lastNow);
+            waiting = g.markWaiting(running, coarse - lastNow > 0 ? coarse : lastNow);
+        }
+        tr = sched.trace;
+        if (tr != null) {
+            tr.recordOn(this, dead ? ExecTrace.GO_END : waiting ? ExecTrace.GO_BLOCK : ExecTrace.GO_YIELDED,
+                    pp.id, g.id, 0, 0);
+        }
+        if (dead) {
+            sched.goexit(g);   // after the GoEnd: once a runtime has no goroutines, every end is recorded
         }
     }
 

@@ -202,10 +202,18 @@ final class P {
         }
         this.m = m;
         tickSched();
+        ExecTrace tr = sched.trace;
+        if (tr != null) {
+            tr.recordOn(m, ExecTrace.PROC_START, id, 0, 0, 0);   // m's carrier: its loop or its goroutine (Go.blocking)
+        }
     }
 
     /** HELD(m) -> IDLE. Owner only, from its schedule loop. */
     void release(M m) {
+        ExecTrace tr = sched.trace;
+        if (tr != null) {
+            tr.recordOn(m, ExecTrace.PROC_STOP, id, 0, 0, 0);
+        }
         this.m = null;
         if (!STATUS.compareAndSet(this, held(m), S_IDLE)) {
             throw new IllegalStateException("releasep: P" + id + " is not held by " + m.getName()
@@ -252,6 +260,12 @@ final class P {
         }
         this.m = null;
         HANDOFFS.getAndAdd(this, 1L);
+        ExecTrace tr = sched.trace;
+        if (tr != null) {
+            // Before the caller hands the P on: the next owner's events come later in time.
+            G g = m.curg;
+            tr.record(sched, ExecTrace.HANDOFF, id, g != null ? g.id : 0, m.mid, 0);
+        }
         return true;
     }
 
@@ -369,6 +383,7 @@ final class P {
             int n = runq.lastStolen();
             STEALS_OUT.getAndAdd(victim, (long) n);
             count(C_STEALS_IN, n);
+            traceSteal(victim, n);
             return g;
         }
         if (stealRunnext) {
@@ -378,10 +393,19 @@ final class P {
                 victim.runnextStealScore = Math.min(RUNNEXT_STEAL_SCORE_MAX,
                         victim.runnextStealScore + RUNNEXT_STEAL_SCORE);
                 count(C_STEALS_IN);
+                traceSteal(victim, 1);
                 return next;
             }
         }
         return null;
+    }
+
+    /** Records a steal of {@code n} goroutines from {@code victim} if a trace runs. Owner's M. */
+    private void traceSteal(P victim, int n) {
+        ExecTrace tr = sched.trace;
+        if (tr != null) {
+            tr.record(sched, ExecTrace.STEAL, id, 0, victim.id, n);
+        }
     }
 
     /**

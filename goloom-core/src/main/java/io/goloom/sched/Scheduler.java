@@ -4,15 +4,20 @@ import io.goloom.GoHandle;
 import io.goloom.GoRuntime;
 import io.goloom.ProcStats;
 import io.goloom.SchedTrace;
+import io.goloom.TraceSummary;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -201,6 +206,20 @@ public final class Scheduler {
     private volatile int lockedCount;
     /** The maxThreads message has been printed. Sysmon only. */
     private boolean maxThreadsReported;
+    /**
+     * The execution trace recording now, or null: every event site reads it once and records
+     * only when it is set, so tracing off costs a load and a never-taken branch per site.
+     * Written under {@link #traceLock} by startTrace/stopTrace, read by any thread. Volatile,
+     * which on x86 and ARMv8 compiles to a plain load (ARM: a load-acquire) and no fence: a
+     * plain field could be hoisted out of an M's schedule loop by the JIT, so a trace started
+     * later would never be seen, and it publishes the new {@link ExecTrace}. A
+     * {@code static final} flag cannot be turned on at run time nor per runtime, and a
+     * {@code SwitchPoint} (free when off) deoptimizes every caller at each start and stop.
+     */
+    volatile ExecTrace trace;
+    /** Serialises startTrace and stopTrace. */
+    private final Object traceLock = new Object();
+
     /** Started with the first M; stopped and joined at termination. */
     private final Sysmon sysmon;
     /** Guarded by lock. */
@@ -313,6 +332,10 @@ public final class Scheduler {
             // A second entry would corrupt the global queue's intrusive list.
             return;
         }
+        ExecTrace tr = trace;
+        if (tr != null) {
+            traceReady(tr, g, prev);
+        }
         if (G.nextRunTracked(before)) {
             g.schedNanos = System.nanoTime();
         }
@@ -339,6 +362,30 @@ public final class Scheduler {
         }
         globrunqput(g);
         wakep();
+    }
+
+    /**
+     * Records {@code g}'s ready as GoCreate (its first) or GoUnblock, with the readier: the
+     * goroutine running on the calling M, or 0 for a thread (a timer fired by an M or sysmon, a
+     * JDK or platform thread). A goroutine requeued by its own carrier as it unmounts (a yield,
+     * or a park whose permit was already there) was not blocked: nothing is recorded.
+     */
+    private void traceReady(ExecTrace tr, G g, int prev) {
+        if (prev == G.S_NEW) {
+            tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId, 0);
+            return;
+        }
+        long by = 0;
+        if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
+            G cur = m.curg;
+            if (Thread.currentThread() == m && cur == g) {
+                return;
+            }
+            if (Thread.currentThread() != m && cur != null) {
+                by = cur.id;
+            }
+        }
+        tr.record(this, ExecTrace.GO_UNBLOCK, -1, g.id, by, 0);
     }
 
     /**
@@ -1282,16 +1329,25 @@ public final class Scheduler {
             SchedEvents.preemption(m.sched, m.curg, pp);
             m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
             m.globalFirst = true;
-            yieldToGlobalQueue();
+            yieldToGlobal(ExecTrace.GO_PREEMPT);
         }
     }
 
     /** {@code Go.yield()}: Gosched, to the global queue's tail. */
     public static void yieldToGlobalQueue() {
+        yieldToGlobal(ExecTrace.GO_SCHED);
+    }
+
+    /** Yields the current goroutine to the global queue, recording {@code traceEvent} if tracing. */
+    private static void yieldToGlobal(int traceEvent) {
         G g = currentGoroutine();
         if (g == null) {
             Thread.yield();
             return;
+        }
+        ExecTrace tr = g.sched.trace;
+        if (tr != null) {
+            tr.record(g.sched, traceEvent, -1, g.id, 0, 0);
         }
         g.yieldToGlobal = true;
         Thread.yield();
@@ -1304,6 +1360,54 @@ public final class Scheduler {
         sb.append(g != null ? g.toString() : t.toString()).append(" of runtime \"").append(name).append("\": ");
         diagnostics.print(sb);
         e.printStackTrace(diagnostics);
+    }
+
+    // ---- execution trace (see ExecTrace) ----
+
+    /**
+     * Starts recording an execution trace that {@link #stopTrace} writes to {@code path}. The
+     * file is created (or truncated) now, so that a path that cannot be written fails here.
+     *
+     * @throws IllegalStateException if a trace is recording already
+     * @throws IllegalArgumentException if {@code maxEventsPerThread} is out of range
+     */
+    public void startTrace(Path path, int maxEventsPerThread) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (maxEventsPerThread < 1 || maxEventsPerThread > ExecTrace.MAX_MAX_EVENTS) {
+            throw new IllegalArgumentException("maxEventsPerThread must be 1 to " + ExecTrace.MAX_MAX_EVENTS
+                    + ", was " + maxEventsPerThread);
+        }
+        synchronized (traceLock) {
+            ExecTrace running = trace;
+            if (running != null) {
+                throw new IllegalStateException("runtime \"" + name + "\" is already tracing to " + running.path
+                        + ": call stopTrace() first");
+            }
+            Files.newBufferedWriter(path).close();
+            trace = new ExecTrace(path, maxEventsPerThread);
+        }
+    }
+
+    /** {@link #startTrace} with {@link ExecTrace#DEFAULT_MAX_EVENTS} events per thread. */
+    public void startTrace(Path path) throws IOException {
+        startTrace(path, ExecTrace.DEFAULT_MAX_EVENTS);
+    }
+
+    /**
+     * Stops the trace and writes it (Chrome Trace Event JSON, see {@link TraceJson}).
+     *
+     * @throws IllegalStateException if no trace is recording
+     */
+    public TraceSummary stopTrace() throws IOException {
+        synchronized (traceLock) {
+            ExecTrace tr = trace;
+            if (tr == null) {
+                throw new IllegalStateException("runtime \"" + name + "\" is not tracing: call startTrace(path) first");
+            }
+            trace = null;
+            TraceJson.Counts counts = TraceJson.write(tr, this);
+            return new TraceSummary(tr.path, counts.events(), counts.dropped());
+        }
     }
 
     // ---- observation ----

@@ -216,6 +216,10 @@ final class TimerHeap {
                 updateEarliest();
                 unlock();
             }
+            ExecTrace tr = sched.trace;
+            if (tr != null) {
+                tr.record(sched, ExecTrace.TIMER_FIRE, id, 0, 0, 0);   // before the GoUnblock the fire records
+            }
             t.fire(when, seq);
             n++;
         }

@@ -7,7 +7,8 @@
  * ({@code P}'s "Ownership" is the one hand-offs rely on). {@code Sysmon} is the monitor thread
  * (preemption requests, hand-off of a stuck carrier's P, stale runnext); {@link
  * io.goloom.sched.Config} is what a runtime is built with. {@link
- * io.goloom.sched.VirtualThreads} is the only door to JDK internals.
+ * io.goloom.sched.VirtualThreads} is the only door to JDK internals. {@code ExecTrace} records
+ * the execution trace from inside the scheduler (per-M buffers) and {@code TraceJson} writes it.
  *
  * <p>Types here are public only where {@code io.goloom} needs them; they are not API and may
  * change in any release. Depends on {@code java.base} and on the API types of

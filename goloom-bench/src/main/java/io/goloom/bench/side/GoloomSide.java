@@ -59,6 +59,11 @@ public final class GoloomSide implements Side {
         return runtime.threads();
     }
 
+    /** The runtime, for benchmarks of its own features (the execution trace). */
+    public GoRuntime runtime() {
+        return runtime;
+    }
+
     @Override
     public void close() {
         runtime.close();

@@ -1,0 +1,248 @@
+package io.goloom.sched;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One execution trace of one runtime (Go's {@code runtime/trace}): the events its Ms, its
+ * goroutines and its other threads record between {@code startTrace} and {@code stopTrace},
+ * exported by {@link TraceJson}.
+ *
+ * <h2>Recording</h2>
+ * An event site reads {@link Scheduler#trace} (null while no trace runs) and, only when it is
+ * set, calls {@link #record} or {@link #recordOn}. Each M appends to its own {@link Buf}: code
+ * running on an M's carrier (the M's schedule loop, and goroutine code mounted on it, which the
+ * same OS thread runs one after the other) is its only writer, so the hot path has no shared
+ * writes, no lock and no CAS. Threads that are not an M of this runtime (sysmon, JDK timer and
+ * poller threads, platform threads readying goroutines, goroutines of other runtimes) append
+ * to one {@link #shared} buffer under its lock: they are rare.
+ *
+ * <h2>Bounds</h2>
+ * Every buffer holds at most {@link #maxEvents} events ({@link #DEFAULT_MAX_EVENTS} unless the
+ * caller says otherwise), 3 to 5 longs each (24 bytes for runs, the most frequent), in chunks
+ * of {@link #CHUNK_WORDS} allocated as they fill: a trace costs at most
+ * {@code (Ms + 1) * maxEvents * 40} bytes, about {@code (Ms + 1) * maxEvents * 26} in practice
+ * (7 MB per M by default). A full buffer drops the event and counts it; recording never blocks
+ * and never grows past the bound. Only the events a buffer holds are exported;
+ * {@code stopTrace} reports the drops.
+ *
+ * <h2>Reading</h2>
+ * {@code stopTrace} clears {@link Scheduler#trace}, then reads each buffer up to its
+ * published word count (getAcquire; the writer stores the event, then the count with
+ * setRelease). A writer that read the trace before it was cleared may still append: past the
+ * count the reader took, which it never reads. After the export the reader drops each buffer's
+ * chunks ({@link Buf#release}) so that an M's reference to its last buffer keeps no data alive.
+ */
+final class ExecTrace {
+
+    // Event types. Each event: header, nanoTime, goroutine id, and the type's arguments (a, b);
+    // see Buf.
+    /** A goroutine was started: g = the new one, a = its creator's id (0: not a goroutine). */
+    static final int GO_CREATE = 1;
+    /** An M mounted g on P. */
+    static final int GO_START = 2;
+    /** g's run ended with g dead. */
+    static final int GO_END = 3;
+    /** g's run ended with g parked (waiting). */
+    static final int GO_BLOCK = 4;
+    /** g's run ended with g already runnable again (a yield, or a park readied before it finished). */
+    static final int GO_YIELDED = 5;
+    /** g was readied: a = the readier goroutine's id, 0 when a thread (timer, platform thread) readied it. */
+    static final int GO_UNBLOCK = 6;
+    /** g called {@code Go.yield()} (Go's Gosched). */
+    static final int GO_SCHED = 7;
+    /** g yielded at {@code Go.checkpoint()} because sysmon asked it to. */
+    static final int GO_PREEMPT = 8;
+    /** P was taken from the M whose id is a, running g (sysmon's retake, or {@code Go.blocking}). */
+    static final int HANDOFF = 9;
+    /** P (the thief) stole b goroutines from P a. */
+    static final int STEAL = 10;
+    /** The recording M acquired P. */
+    static final int PROC_START = 11;
+    /** The recording M released P. */
+    static final int PROC_STOP = 12;
+    /** A timer of P's heap fired (a sleep ended, a GoTimer or ticker fired). */
+    static final int TIMER_FIRE = 13;
+
+    /** Arguments each type stores after its three words (header, time, goroutine). */
+    private static final byte[] ARGS = new byte[TIMER_FIRE + 1];
+
+    static {
+        ARGS[GO_CREATE] = 1;
+        ARGS[GO_UNBLOCK] = 1;
+        ARGS[HANDOFF] = 1;
+        ARGS[STEAL] = 2;
+    }
+
+    /** Words per chunk (32 KB). An event never straddles two: see {@link Buf#add}. */
+    static final int CHUNK_WORDS = 4096;
+    /** The most words an event takes. */
+    static final int MAX_EVENT_WORDS = 5;
+    static final int DEFAULT_MAX_EVENTS = 1 << 18;
+    /** 2^26 events per buffer (at most 2.5 GB): past that a trace cannot be exported in one piece anyway. */
+    static final int MAX_MAX_EVENTS = 1 << 26;
+
+    final Path path;
+    final int maxEvents;
+    /** {@code System.nanoTime()} when the trace started: time 0 of the exported timestamps. */
+    final long startNanos;
+    /** Appends from threads that are not an M of this runtime; guarded by itself. */
+    private final Buf shared;
+    /** Every buffer of this trace, shared first. Guarded by itself; appended once per M. */
+    private final List<Buf> bufs = new ArrayList<>();
+
+    ExecTrace(Path path, int maxEvents) {
+        this.path = path;
+        this.maxEvents = maxEvents;
+        this.shared = new Buf(this, -1);
+        bufs.add(shared);
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Records an event from the calling thread: its M's buffer, or the shared one. */
+    void record(Scheduler s, int type, int pid, long g, long a, long b) {
+        if (Scheduler.VT.currentCarrierThread() instanceof M m && m.sched == s) {
+            recordOn(m, type, pid, g, a, b);
+        } else {
+            synchronized (shared) {
+                shared.add(type, pid, g, a, b);
+            }
+        }
+    }
+
+    /** Records an event from code running on {@code m}'s carrier (its loop or its goroutine). */
+    void recordOn(M m, int type, int pid, long g, long a, long b) {
+        Buf buf = m.traceBuf;
+        if (buf == null || buf.trace != this) {
+            buf = new Buf(this, m.mid);
+            synchronized (bufs) {
+                bufs.add(buf);
+            }
+            m.traceBuf = buf;
+        }
+        buf.add(type, pid, g, a, b);
+    }
+
+    /** The buffers so far; call after {@link Scheduler#trace} was cleared. */
+    List<Buf> buffers() {
+        synchronized (bufs) {
+            return List.copyOf(bufs);
+        }
+    }
+
+    /** Words event type {@code type} takes. */
+    static int words(int type) {
+        return 3 + ARGS[type];
+    }
+
+    /**
+     * A fixed-capacity event buffer with one writer at a time (an M's carrier, or whoever holds
+     * the shared buffer's lock) and one reader ({@code stopTrace}). Events are stored back to
+     * back: header ({@code type | (P id + 1) << 8}), {@code System.nanoTime()}, goroutine id,
+     * then the type's arguments ({@link #ARGS}); the M is the buffer's. An event that does not
+     * fit in the rest of a chunk starts the next one; the zero words left behind read as
+     * "skip to the next chunk" (no event type is 0).
+     */
+    static final class Buf {
+        private static final VarHandle PUBLISHED, DROPPED;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                PUBLISHED = l.findVarHandle(Buf.class, "published", long.class);
+                DROPPED = l.findVarHandle(Buf.class, "dropped", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final ExecTrace trace;
+        /** The writing M's id, -1 for the shared buffer. */
+        final int mid;
+        /**
+         * The events, chunk by chunk. Chunks are allocated and filled by the writer before it
+         * publishes their words. Set to null by the reader after the export: race: a writer
+         * that read it before then fills a chunk nobody reads, one that reads null drops.
+         */
+        private long[][] chunks;
+        /** Events stored. Writer only. */
+        private int events;
+        /**
+         * Words written, padding included. Written by the writer with setRelease after the
+         * event's words, read by the reader with getAcquire.
+         */
+        private long published;
+        /** Events dropped because the buffer was full. Writer (setRelease), reader (getAcquire). */
+        private long dropped;
+
+        Buf(ExecTrace trace, int mid) {
+            this.trace = trace;
+            this.mid = mid;
+            long maxWords = (long) trace.maxEvents * MAX_EVENT_WORDS;
+            this.chunks = new long[(int) ((maxWords + CHUNK_WORDS - 1) / CHUNK_WORDS) + 1][];
+        }
+
+        void add(int type, int pid, long g, long a, long b) {
+            long[][] cs = chunks;
+            if (events >= trace.maxEvents || cs == null) {
+                DROPPED.setRelease(this, dropped + 1);   // the writer's own field: a plain read sees its last store
+                return;
+            }
+            events++;
+            long w = published;
+            int k = words(type);
+            int off = (int) (w % CHUNK_WORDS);
+            if (off + k > CHUNK_WORDS) {
+                w += CHUNK_WORDS - off;   // pad: the rest of this chunk stays zero
+                off = 0;
+            }
+            int ci = (int) (w / CHUNK_WORDS);
+            long[] c = cs[ci];
+            if (c == null) {
+                c = cs[ci] = new long[CHUNK_WORDS];
+            }
+            c[off] = type | (long) (pid + 1) << 8;
+            c[off + 1] = System.nanoTime();
+            c[off + 2] = g;
+            if (k > 3) {
+                c[off + 3] = a;
+                if (k > 4) {
+                    c[off + 4] = b;
+                }
+            }
+            PUBLISHED.setRelease(this, w + k);
+        }
+
+        /** Words written so far. Reader. */
+        long published() {
+            return (long) PUBLISHED.getAcquire(this);
+        }
+
+        /** Events dropped so far. Reader. */
+        long dropped() {
+            return (long) DROPPED.getAcquire(this);
+        }
+
+        /** The word at {@code w < published()}. Reader. */
+        long word(long w) {
+            long[] c = chunks[(int) (w / CHUNK_WORDS)];
+            return c[(int) (w % CHUNK_WORDS)];
+        }
+
+        /** Drops the events after the export (see "Reading"). Reader. */
+        void release() {
+            chunks = null;
+        }
+    }
+
+    static int type(long header) {
+        return (int) (header & 0xFF);
+    }
+
+    static int pid(long header) {
+        return (int) ((header >>> 8) & 0xFFFFFF) - 1;
+    }
+}

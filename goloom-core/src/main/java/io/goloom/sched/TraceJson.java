@@ -1,0 +1,329 @@
+package io.goloom.sched;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+
+import static io.goloom.sched.ExecTrace.*;
+
+/**
+ * Writes an {@link ExecTrace} as Chrome Trace Event JSON, which ui.perfetto.dev and
+ * chrome://tracing open: one process per runtime, one track (tid) per P ({@code tid = P id})
+ * and per M ({@code tid = 1000 + M id}), and {@link #OTHER_TID} for threads that are not Ms.
+ *
+ * <ul>
+ *   <li>Goroutine runs are complete events ({@code ph "X"}) named {@code G<id>} on the track
+ *       of the M that ran them and on the P's track. A P slice ends early where the P was
+ *       taken from the M ({@code Handoff}): the goroutine ran on without it.
+ *   <li>Everything else is an instant ({@code ph "i"}): goroutine events ({@code GoCreate},
+ *       {@code GoUnblock}, {@code GoSched}, {@code GoPreempt}) on the recording thread's track,
+ *       P events ({@code Handoff}, {@code Steal}, {@code ProcStart}, {@code ProcStop},
+ *       {@code TimerFire}) on the P's track.
+ *   <li>An unblock that was followed by a run of the goroutine it readied becomes a flow
+ *       ({@code ph "s"} at the unblock, {@code "f"} at the run's start, same id), drawn as an
+ *       arrow from the readier to the readied.
+ * </ul>
+ * Timestamps are microseconds since the trace started, written from integer nanoseconds
+ * ({@code 12.345}), so slices on one track compare exactly.
+ *
+ * <p>The buffers are merged by timestamp (each buffer is already in time order: one writer,
+ * a monotonic clock). At equal timestamps from different threads, ends go before starts, so
+ * that a P handed from one M to the next never shows two runs at once.
+ */
+final class TraceJson {
+
+    static final int M_TID_BASE = 1000;
+    static final int OTHER_TID = 999;
+
+    /** Events read and events dropped, as {@code stopTrace} reports them. */
+    record Counts(long events, long dropped) {
+    }
+
+    private final ExecTrace trace;
+    private final Scheduler sched;
+    private Writer out;
+    private boolean first = true;
+    private long flowIds;
+
+    /** An open goroutine run on a track. */
+    private record Run(long g, long start, int mid, int pid) {
+    }
+
+    /** The unblock waiting for its goroutine's next run. */
+    private record Unblock(long ts, int tid) {
+    }
+
+    private final Map<Integer, Run> openOnP = new HashMap<>();
+    private final Map<Integer, Run> openOnM = new HashMap<>();
+    private final Map<Long, Unblock> pendingUnblocks = new HashMap<>();
+    private final TreeSet<Integer> mids = new TreeSet<>();
+    private boolean otherThreads;
+
+    private TraceJson(ExecTrace trace, Scheduler sched) {
+        this.trace = trace;
+        this.sched = sched;
+    }
+
+    /** Writes {@code trace} to its path; call after it stopped recording. */
+    static Counts write(ExecTrace trace, Scheduler sched) throws IOException {
+        return new TraceJson(trace, sched).write();
+    }
+
+    /** A read position in one buffer: the event at word {@link #w}, decoded. */
+    private static final class Cursor {
+        final ExecTrace.Buf buf;
+        final long end;
+        long w;
+        long header, time;
+
+        Cursor(ExecTrace.Buf buf) {
+            this.buf = buf;
+            this.end = buf.published();
+        }
+
+        /** Loads the event at {@link #w}, skipping chunk padding; false at the end. */
+        boolean load() {
+            while (w < end) {
+                header = buf.word(w);
+                if (header != 0) {
+                    time = buf.word(w + 1);
+                    return true;
+                }
+                w += ExecTrace.CHUNK_WORDS - w % ExecTrace.CHUNK_WORDS;
+            }
+            return false;
+        }
+
+        long word(int k) {
+            return buf.word(w + k);
+        }
+
+        /** The argument {@code k} (0 or 1) of this event, or 0 if its type has none. */
+        long arg(int k) {
+            return 3 + k < words(type(header)) ? buf.word(w + 3 + k) : 0;
+        }
+
+        void next() {
+            w += words(type(header));
+        }
+    }
+
+    /** 0 for events that end something, 2 for those that start something, 1 for the rest. */
+    private static int rank(int type) {
+        return switch (type) {
+            case GO_END, GO_BLOCK, GO_YIELDED, HANDOFF, PROC_STOP -> 0;
+            case GO_START, PROC_START -> 2;
+            default -> 1;
+        };
+    }
+
+    private Counts write() throws IOException {
+        List<ExecTrace.Buf> bufs = trace.buffers();
+        long events = 0, dropped = 0;
+        PriorityQueue<Cursor> heads = new PriorityQueue<>((x, y) -> x.time != y.time
+                ? Long.compare(x.time, y.time)
+                : Integer.compare(rank(type(x.header)), rank(type(y.header))));
+        for (ExecTrace.Buf b : bufs) {
+            dropped += b.dropped();
+            Cursor c = new Cursor(b);
+            if (c.load()) {
+                heads.add(c);
+            }
+        }
+        try (Writer w = new BufferedWriter(Files.newBufferedWriter(trace.path, StandardCharsets.UTF_8), 1 << 16)) {
+            out = w;
+            w.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+            while (!heads.isEmpty()) {
+                Cursor c = heads.poll();
+                event(c);
+                events++;
+                c.next();
+                if (c.load()) {
+                    heads.add(c);
+                }
+            }
+            // Runs still open when the trace stopped end at the last event's time.
+            long end = lastTime;
+            for (Run r : openOnM.values()) {
+                slice(r, M_TID_BASE + r.mid, end, "running");
+            }
+            for (Run r : openOnP.values()) {
+                slice(r, r.pid, end, "running");
+            }
+            metadata();
+            w.write("\n],\"otherData\":{\"runtime\":");
+            string(sched.name());
+            w.write(",\"events\":" + events + ",\"dropped\":" + dropped + "}}\n");
+        } finally {
+            for (ExecTrace.Buf b : bufs) {
+                b.release();
+            }
+        }
+        return new Counts(events, dropped);
+    }
+
+    private long lastTime;
+
+    private void event(Cursor c) throws IOException {
+        int type = type(c.header);
+        int pid = pid(c.header);
+        int mid = c.buf.mid;
+        long t = c.time - trace.startNanos;
+        lastTime = t;
+        long g = c.word(2), a = c.arg(0), b = c.arg(1);
+        int tid;
+        if (mid >= 0) {
+            mids.add(mid);
+            tid = M_TID_BASE + mid;
+        } else {
+            otherThreads = true;
+            tid = OTHER_TID;
+        }
+        switch (type) {
+            case GO_START -> {
+                Run r = new Run(g, t, mid, pid);
+                Run prev = openOnM.put(mid, r);
+                if (prev != null) {
+                    slice(prev, tid, t, "unknown");   // its end was dropped (buffer full)
+                }
+                if (pid >= 0) {
+                    Run onP = openOnP.put(pid, r);
+                    if (onP != null) {
+                        slice(onP, pid, t, "unknown");   // likewise
+                    }
+                }
+                Unblock u = pendingUnblocks.remove(g);
+                if (u != null) {
+                    long id = ++flowIds;
+                    flow("s", id, u.tid, u.ts);
+                    flow("f", id, tid, t);
+                }
+            }
+            case GO_END, GO_BLOCK, GO_YIELDED -> {
+                String how = type == GO_END ? "end" : type == GO_BLOCK ? "block" : "yield";
+                Run r = openOnM.get(mid);
+                if (r != null && r.g == g) {
+                    openOnM.remove(mid);
+                    slice(r, tid, t, how);
+                    Run onP = r.pid >= 0 ? openOnP.get(r.pid) : null;
+                    if (onP == r) {
+                        openOnP.remove(r.pid);
+                        slice(r, r.pid, t, how);
+                    }
+                }
+            }
+            case HANDOFF -> {
+                Run onP = openOnP.get(pid);
+                if (onP != null && onP.mid == a) {
+                    openOnP.remove(pid);
+                    slice(onP, pid, t, "handoff");
+                }
+                instant("Handoff", pid, t, "\"g\":" + g + ",\"fromM\":" + a);
+            }
+            case GO_CREATE -> instant("GoCreate", tid, t, "\"g\":" + g + ",\"parent\":" + a);
+            case GO_UNBLOCK -> {
+                instant("GoUnblock", tid, t, "\"g\":" + g + ",\"by\":" + a);
+                pendingUnblocks.put(g, new Unblock(t, tid));
+            }
+            case GO_SCHED -> instant("GoSched", tid, t, "\"g\":" + g);
+            case GO_PREEMPT -> instant("GoPreempt", tid, t, "\"g\":" + g);
+            case STEAL -> instant("Steal", pid, t, "\"fromP\":" + a + ",\"toP\":" + pid + ",\"count\":" + b);
+            case PROC_START -> instant("ProcStart", pid, t, "\"m\":" + mid);
+            case PROC_STOP -> instant("ProcStop", pid, t, "\"m\":" + mid);
+            case TIMER_FIRE -> instant("TimerFire", pid >= 0 ? pid : tid, t, "\"heap\":" + pid);
+            default -> throw new IllegalStateException("unknown trace event type " + type);
+        }
+    }
+
+    private void begin() throws IOException {
+        if (!first) {
+            out.write(",\n");
+        }
+        first = false;
+    }
+
+    private void slice(Run r, int tid, long end, String how) throws IOException {
+        begin();
+        out.write("{\"name\":\"G" + r.g + "\",\"cat\":\"goroutine\",\"ph\":\"X\",\"pid\":1,\"tid\":" + tid
+                + ",\"ts\":" + micros(r.start) + ",\"dur\":" + micros(end - r.start)
+                + ",\"args\":{\"g\":" + r.g + ",\"m\":" + r.mid + ",\"p\":" + r.pid + ",\"end\":\"" + how + "\"}}");
+    }
+
+    private void instant(String name, int tid, long t, String args) throws IOException {
+        begin();
+        out.write("{\"name\":\"" + name + "\",\"cat\":\"sched\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":" + tid
+                + ",\"ts\":" + micros(t) + ",\"args\":{" + args + "}}");
+    }
+
+    private void flow(String ph, long id, int tid, long t) throws IOException {
+        begin();
+        out.write("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"" + ph + "\",\"id\":" + id + ",\"pid\":1,\"tid\":" + tid
+                + ",\"ts\":" + micros(t) + ("f".equals(ph) ? ",\"bp\":\"e\"" : "") + "}");
+    }
+
+    private void metadata() throws IOException {
+        begin();
+        out.write("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":");
+        string("goloom runtime \"" + sched.name() + "\"");
+        out.write("}}");
+        for (int p = 0; p < sched.procs; p++) {
+            thread(p, "P" + p, p);
+        }
+        for (int m : mids) {
+            thread(M_TID_BASE + m, "M" + m, sched.procs + m + 1);
+        }
+        if (otherThreads) {
+            thread(OTHER_TID, "other threads (sysmon, timers, platform threads)", Integer.MAX_VALUE);
+        }
+    }
+
+    private void thread(int tid, String name, int sortIndex) throws IOException {
+        begin();
+        out.write("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"name\":");
+        string(name);
+        out.write("}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":" + tid
+                + ",\"args\":{\"sort_index\":" + sortIndex + "}}");
+    }
+
+    /** Nanoseconds as microseconds with three decimals, exactly ({@code 1234567 -> 1234.567}). */
+    static String micros(long nanos) {
+        String frac = Long.toString(1000 + Math.floorMod(nanos, 1000L)).substring(1);
+        return Math.floorDiv(nanos, 1000L) + "." + frac;
+    }
+
+    /** Writes {@code s} as a JSON string: quotes, backslashes and control characters escaped. */
+    private void string(String s) throws IOException {
+        out.write('"');
+        out.write(escape(s));
+        out.write('"');
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
+                        sb.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+}
