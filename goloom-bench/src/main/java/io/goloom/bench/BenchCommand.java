@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows to FILE as JSON.")
     private Path json;
 
+    @Option(names = "--trace", paramLabel = "DIR",
+            description = {"After each workload's measured rounds, run one more goloom round under the",
+                    "execution trace and write DIR/<workload>.json (open it in ui.perfetto.dev).",
+                    "The traced round is not counted."})
+    private Path traceDir;
+
     @Option(names = "--round-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "A round still running after this long fails its workload (default: ${DEFAULT-VALUE}).")
     private int roundTimeoutSeconds;
@@ -92,7 +99,10 @@ final class BenchCommand implements Callable<Integer> {
         try {
             Machine machine = Machine.detect(goVersion);
             printHeader(out, machine, plan, workloads);
-            Compare compare = new Compare(plan, go, System.err);
+            if (traceDir != null) {
+                Files.createDirectories(traceDir);
+            }
+            Compare compare = new Compare(plan, go, System.err, Optional.ofNullable(traceDir));
             List<Row> rows = compare.run(workloads);
             out.println();
             ResultTable.print(rows, out);

@@ -1,5 +1,6 @@
 package io.goloom.bench;
 
+import io.goloom.bench.side.GoloomSide;
 import io.goloom.bench.side.Side;
 import io.goloom.bench.workload.GoProgram;
 import io.goloom.bench.workload.Metric;
@@ -8,6 +9,7 @@ import io.goloom.bench.workload.Workload;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,13 +55,25 @@ public final class Compare {
     private final Plan plan;
     private final Optional<GoColumn> go;
     private final PrintStream progress;
+    /** Where to write an execution trace of one extra goloom round per workload, or empty. */
+    private final Optional<Path> traceDir;
     private final List<String> notes = new ArrayList<>();
 
     /** A harness running {@code plan}, with the Go column if {@code go} has one, logging to {@code progress}. */
     public Compare(Plan plan, Optional<GoColumn> go, PrintStream progress) {
+        this(plan, go, progress, Optional.empty());
+    }
+
+    /**
+     * The same, and after each workload's measured rounds one more goloom round, traced into
+     * {@code traceDir/<workload>.json} (Chrome Trace Event JSON) and not counted: tracing costs
+     * time, so a traced round never becomes a number in the table.
+     */
+    public Compare(Plan plan, Optional<GoColumn> go, PrintStream progress, Optional<Path> traceDir) {
         this.plan = plan;
         this.go = go;
         this.progress = progress;
+        this.traceDir = traceDir;
     }
 
     /** Runs {@code workloads} in order and returns their rows, in the same order. */
@@ -120,8 +134,27 @@ public final class Compare {
                     }
                 }
             }
+            if (traceDir.isPresent() && goloom instanceof GoloomSide g) {
+                traceOneRound(w, g, traceDir.get().resolve(w.name() + ".json"));
+            }
         }
         return samples;
+    }
+
+    /** One more goloom round of {@code w} under the execution trace, written to {@code file}. */
+    private void traceOneRound(Workload w, GoloomSide side, Path file) throws InterruptedException {
+        try {
+            side.runtime().startTrace(file);
+            try {
+                runRound(w, side);
+            } finally {
+                notes.add("trace of " + w.name() + ": " + side.runtime().stopTrace());
+            }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            notes.add("trace of " + w.name() + " failed: " + essence(e));
+        }
     }
 
     private double[] runRound(Workload w, Side side) throws Exception {
