@@ -778,6 +778,16 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * A timer on the calling goroutine's P that unparks {@code waiter} when it fires, for the
+     * timed waits of goloom's own blocking types (a select's timeout); null outside a goroutine
+     * of a live runtime, where callers use {@code parkNanos}. The caller arms and stops it.
+     */
+    public static Timer unparkTimer(Thread waiter) {
+        G g = currentGoroutine();
+        return g == null || g.sched.terminated ? null : Timer.sleeper(g.sched, waiter);
+    }
+
     /** {@code Go.sleep}: parks the calling goroutine on a timer of its P (Go's {@code timeSleep}). */
     public static void sleep(long nanos) throws InterruptedException {
         G g = currentGoroutine();
