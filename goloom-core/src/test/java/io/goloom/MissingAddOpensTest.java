@@ -22,6 +22,11 @@ class MissingAddOpensTest {
 
     /** Runs {@link BuildRuntimeMain} in a fresh JVM, with or without the flag. */
     private static Result run(boolean withFlag) throws Exception {
+        return run(withFlag, BuildRuntimeMain.class);
+    }
+
+    /** Runs {@code main} in a fresh JVM, with or without the flag. */
+    private static Result run(boolean withFlag, Class<?> main) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(TestSupport.javaLauncher());
         if (withFlag) {
@@ -32,7 +37,7 @@ class MissingAddOpensTest {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BuildRuntimeMain.class.getName());
+        cmd.add(main.getName());
         Path out = Files.createTempFile("goloom-fork", ".out");
         Path err = Files.createTempFile("goloom-fork", ".err");
         try {
@@ -74,5 +79,18 @@ class MissingAddOpensTest {
         Result r = run(true);
         assertEquals(0, r.exit(), "stdout: " + r.stdout() + " stderr: " + r.stderr());
         assertTrue(r.stdout().contains(BuildRuntimeMain.OK), r.stdout());
+    }
+
+    /**
+     * Without the flag no runtime can be built, but channels, select, contexts and the sync
+     * types still work on platform threads and JDK virtual threads (they call goloom's
+     * preemption checkpoint, which once threw a NullPointerException there).
+     */
+    @Test
+    @Timeout(90)
+    void channelsWorkWithoutTheFlag() throws Exception {
+        Result r = run(false, ChannelsWithoutGoloomMain.class);
+        assertEquals(0, r.exit(), "stdout: " + r.stdout() + " stderr: " + r.stderr());
+        assertTrue(r.stdout().contains(ChannelsWithoutGoloomMain.OK), r.stdout());
     }
 }

@@ -189,6 +189,11 @@ final class JdkVirtualThreads implements VirtualThreads {
 
     @Override
     public Thread currentCarrierThread() {
+        if (CURRENT_CARRIER == null) {
+            // No access to the JDK's internals, so no goloom runtime in this JVM: callers only
+            // ask whether the carrier is an M, and goloom's channels must work without one.
+            return Thread.currentThread();
+        }
         try {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable e) {
