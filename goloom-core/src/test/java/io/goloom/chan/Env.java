@@ -104,7 +104,7 @@ public final class Env implements AutoCloseable {
 
     /** Throws the first failure of a thread started here, if any. */
     public void rethrow() throws Exception {
-        Throwable f = failure.get();
+        Throwable f = failure.getAndSet(null);     // reported once (close() would repeat it)
         if (f instanceof Exception e) {
             throw e;
         }
@@ -157,7 +157,7 @@ public final class Env implements AutoCloseable {
                 rt.close();
             }
         }
-        Throwable f = failure.get();
+        Throwable f = failure.getAndSet(null);
         if (f instanceof RuntimeException e) {
             throw e;
         }
