@@ -184,6 +184,9 @@ public final class Env implements AutoCloseable {
     public static void awaitBlocked(Thread t) {
         awaitCondition(() -> {
             Thread.State s = t.getState();
+            if (s == Thread.State.TERMINATED) {
+                fail(t + " ended instead of blocking");
+            }
             return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
         }, Duration.ofSeconds(10), t + " to block");
     }

@@ -986,6 +986,8 @@ class GoChanProgramsTest {
                     for (Thread t : threads) {
                         assertTrue(t.join(WAIT), t + " did not end");
                     }
+                    ChanSemanticsTest.assertNoWaiters(c1, "c1 after select6");
+                    ChanSemanticsTest.assertNoWaiters(c2, "c2 after select6");
                 }
             });
         }

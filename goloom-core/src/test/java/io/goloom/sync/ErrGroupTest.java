@@ -3,6 +3,7 @@ package io.goloom.sync;
 import io.goloom.Go;
 import io.goloom.GoRuntime;
 import io.goloom.chan.Env;
+import io.goloom.chan.Select;
 import io.goloom.context.CancelContext;
 import io.goloom.context.Context;
 import io.goloom.context.ContextException;
@@ -70,8 +71,10 @@ class ErrGroupTest {
                 AtomicInteger stopped = new AtomicInteger();
                 for (int i = 0; i < waiters; i++) {
                     g.go(() -> {
-                        ctx.await();              // until the failure below cancels the group
-                        stopped.incrementAndGet();
+                        // Until the failure below cancels the group (bounded, so a broken cancel fails crisply).
+                        if (new Select().recv(ctx.done(), null).timeout(Duration.ofSeconds(10), null).run() == 0) {
+                            stopped.incrementAndGet();
+                        }
                     });
                 }
                 IOException first = new IOException("first");
@@ -85,11 +88,12 @@ class ErrGroupTest {
                 });
                 g.go(() -> {
                     firstThrown.await();
-                    ctx.await();                  // the first failure is recorded before the context is canceled
+                    // The first failure is recorded before the context is canceled.
+                    new Select().recv(ctx.done(), null).timeout(Duration.ofSeconds(10), null).run();
                     throw new IllegalStateException("second");
                 });
                 assertSame(first, g.await());
-                assertEquals(waiters, stopped.get());
+                assertEquals(waiters, stopped.get(), "the first error did not cancel the group's context");
                 assertSame(ContextException.CANCELED, ctx.err());
                 assertNull(parent.err(), "the group's failure canceled its parent");
                 parent.cancel();
