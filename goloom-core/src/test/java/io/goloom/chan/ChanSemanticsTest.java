@@ -1,5 +1,6 @@
 package io.goloom.chan;
 
+import io.goloom.GoRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,6 +121,99 @@ class ChanSemanticsTest {
                 assertNull(ch.tryReceive());
                 assertEquals(3, ch.cap());
             });
+        }
+    }
+
+    /**
+     * FIFO across the buffer and the blocked senders (Go's chan.go: a receive from a full buffer
+     * moves the first blocked sender's value to the tail): cap 2 holding 1, 2, senders of 3 then
+     * 4 blocked in that order; the receives yield 1, 2, 3, 4.
+     */
+    @ParameterizedTest
+    @EnumSource(Env.Kind.class)
+    @Timeout(30)
+    void bufferThenBlockedSendersInOrder(Env.Kind kind) throws Exception {
+        try (Env env = Env.of(kind)) {
+            env.run(WAIT, () -> {
+                Chan<Integer> ch = Chan.make(2);
+                ch.send(1);
+                ch.send(2);
+                Thread s3 = env.go(() -> ch.send(3));
+                Env.awaitBlocked(s3);
+                Thread s4 = env.go(() -> ch.send(4));
+                Env.awaitBlocked(s4);
+                for (int i = 1; i <= 4; i++) {
+                    assertEquals(i, ch.receive());
+                    assertTrue(ch.len() <= 2, "len " + ch.len() + " above cap");
+                }
+                assertTrue(s3.join(WAIT) && s4.join(WAIT));
+                assertEquals(0, ch.len());
+                assertNoWaiters(ch, "after the blocked senders were served");
+            });
+        }
+    }
+
+    /**
+     * The same channel twice in one select (two receive cases, or a receive and a send): allowed,
+     * as in Go; a value wakes exactly one case, and both duplicate cases get chosen.
+     */
+    @ParameterizedTest
+    @EnumSource(Env.Kind.class)
+    @Timeout(30)
+    void sameChannelTwiceInOneSelect(Env.Kind kind) throws Exception {
+        try (Env env = Env.of(kind)) {
+            env.run(WAIT, () -> {
+                Chan<Integer> c = Chan.make(1);
+                long[] counts = new long[2];
+                AtomicInteger handled = new AtomicInteger();
+                Select s = new Select().recv(c, v -> handled.incrementAndGet()).recv(c, v -> handled.incrementAndGet());
+                for (int i = 0; i < 2_000; i++) {
+                    c.send(i);
+                    counts[s.run()]++;
+                }
+                assertEquals(2_000, handled.get());
+                assertTrue(counts[0] > 800 && counts[1] > 800, () -> java.util.Arrays.toString(counts));
+                // Blocked on the duplicate cases: one send wakes one case, once.
+                Chan<Integer> u = Chan.make();
+                for (int i = 0; i < 200; i++) {
+                    AtomicInteger got = new AtomicInteger();
+                    Thread t = env.go(() -> new Select().recv(u, v -> got.incrementAndGet()).recv(u, v -> got.incrementAndGet()).run());
+                    Env.awaitBlocked(t);
+                    u.send(i);
+                    assertTrue(t.join(WAIT));
+                    assertEquals(1, got.get());
+                    assertNoWaiters(u, "after a select with duplicate cases");
+                }
+            });
+        }
+    }
+
+    /**
+     * Selects that block with a long timeout and are then won by a partner stop their timer:
+     * on goloom the P heaps stay small after 20,000 of them (a timer left armed for an hour
+     * each would pile up).
+     */
+    @Test
+    @Timeout(60)
+    void wonSelectReleasesItsTimeout() throws Exception {
+        try (Env env = Env.goloom(1)) {
+            int[] peak = {0};
+            env.run(WAIT, () -> {
+                Chan<Integer> c = Chan.make();
+                env.go(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        c.send(i);
+                    }
+                });
+                Select s = new Select().recv(c, null).timeout(Duration.ofHours(1), () -> fail("timed out"));
+                for (int i = 0; i < 20_000; i++) {
+                    assertEquals(0, s.run());
+                    if (i % 500 == 0) {
+                        peak[0] = Math.max(peak[0], env.rt.procStats().stream().mapToInt(io.goloom.ProcStats::timers).sum());
+                    }
+                }
+            });
+            assertTrue(peak[0] < 1_000, "timer heap reached " + peak[0] + " entries");
         }
     }
 
@@ -521,7 +615,8 @@ class ChanSemanticsTest {
     /**
      * Interrupts racing sends and receives lose and duplicate nothing: a sender retries each value
      * until a send returns normally, a receiver retries after an interrupt, an interrupter hits
-     * both at random; every value arrives exactly once. Plain operations and selects alternate.
+     * both at random; every value arrives exactly once. Plain operations, selects and selects
+     * with a (long) timeout take turns.
      */
     @ParameterizedTest
     @EnumSource(Env.Kind.class)
@@ -541,10 +636,11 @@ class ChanSemanticsTest {
                         for (int i = 0; i < n; i++) {
                             for (;;) {
                                 try {
-                                    if ((i & 1) == 0) {
-                                        ch.send(i);
-                                    } else {
-                                        assertEquals(0, new Select().send(ch, i, null).recv(idleIn, v -> fail()).run());
+                                    switch (i % 3) {
+                                        case 0 -> ch.send(i);
+                                        case 1 -> assertEquals(0, new Select().send(ch, i, null).recv(idleIn, v -> fail()).run());
+                                        default -> assertEquals(0, new Select().send(ch, i, null)
+                                                .timeout(Duration.ofHours(1), () -> fail()).run());
                                     }
                                     break;
                                 } catch (InterruptedException e) {
@@ -562,13 +658,15 @@ class ChanSemanticsTest {
                             for (int r = 0; r < n; ) {
                                 try {
                                     int v;
-                                    if ((r & 1) == 0) {
-                                        v = ch.receive();
-                                    } else {
-                                        int[] box = {-1};
-                                        assertEquals(0, new Select().recv(ch, x -> box[0] = x).send(idleOut, 0, () -> fail()).run());
-                                        v = box[0];
+                                    int[] box = {-1};
+                                    switch (r % 3) {
+                                        case 0 -> box[0] = ch.receive();
+                                        case 1 -> assertEquals(0, new Select().recv(ch, x -> box[0] = x)
+                                                .send(idleOut, 0, () -> fail()).run());
+                                        default -> assertEquals(0, new Select().recv(ch, x -> box[0] = x)
+                                                .timeout(Duration.ofHours(1), () -> fail()).run());
                                     }
+                                    v = box[0];
                                     got.incrementAndGet(v);
                                     // One sender retrying each value until its send returns: anything
                                     // but last + 1 is a value lost (a gap) or delivered twice.
@@ -746,8 +844,20 @@ class ChanSemanticsTest {
                     assertEquals(100, expected);
                     Iterator<Integer> it = ch.iterator();
                     assertFalse(it.hasNext());
+                    assertFalse(it.hasNext());
                     assertThrows(java.util.NoSuchElementException.class, it::next);
                 }
+                // hasNext() twice receives once.
+                Chan<Integer> two = Chan.make(2);
+                two.send(1);
+                two.send(2);
+                Iterator<Integer> it = two.iterator();
+                assertTrue(it.hasNext());
+                assertTrue(it.hasNext());
+                assertEquals(1, it.next());
+                assertEquals(1, two.len(), "hasNext() twice consumed two values");
+                assertEquals(2, it.next());
+
                 Chan<Integer> never = Chan.make();
                 AtomicReference<Throwable> thrown = new AtomicReference<>();
                 AtomicBoolean status = new AtomicBoolean();
@@ -767,6 +877,51 @@ class ChanSemanticsTest {
                 assertTrue(thrown.get() instanceof CancellationException, "threw " + thrown.get());
                 assertTrue(status.get(), "the interrupt status was not re-set");
             });
+        }
+    }
+
+    // ---- preemption ----
+
+    /**
+     * The non-blocking operations are preemption checkpoints: on one P, with hand-off (retake)
+     * pushed out to an hour, a goroutine spinning on tryReceive, trySend or a select with
+     * default must yield when sysmon asks, so a goroutine queued behind it runs and stops it.
+     */
+    @Test
+    @Timeout(60)
+    void nonBlockingOperationsArePreemptionCheckpoints() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().name("chanpreempt" + System.nanoTime()).procs(1)
+                .retakeAfter(Duration.ofHours(1)).build()) {
+            Chan<Integer> empty = Chan.make(1), full = Chan.make(1);
+            assertTrue(full.trySend(0));
+            Select poll = new Select().recv(empty, v -> fail()).otherwise(null);
+            List<Runnable> spins = List.of(
+                    empty::tryReceive,
+                    () -> full.trySend(1),
+                    () -> {
+                        try {
+                            poll.run();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            for (Runnable spin : spins) {
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicBoolean stoppedByOther = new AtomicBoolean();
+                CountDownLatch done = new CountDownLatch(1);
+                rt.go(() -> {
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!stop.get() && System.nanoTime() - end < 0) {
+                        spin.run();
+                    }
+                    stoppedByOther.set(stop.get());
+                    done.countDown();
+                });
+                rt.go(() -> stop.set(true));
+                assertTrue(done.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+                assertTrue(stoppedByOther.get(), "a goroutine spinning on a non-blocking channel operation was never preempted");
+            }
+            assertTrue(rt.procStats().getFirst().preemptions() >= spins.size(), rt.procStats()::toString);
         }
     }
 

@@ -109,6 +109,44 @@ class ContextTest {
         assertTrue(isDone(root.withTimeout(Duration.ofHours(1))));
     }
 
+    /**
+     * Children created while their parent is being canceled, from 4 goroutines: every one ends up
+     * canceled (registered before the cancel and reached by it, or made after and done at once).
+     */
+    @Test
+    @Timeout(60)
+    void childrenRacingTheParentsCancelAreAllCanceled() throws Exception {
+        try (Env env = Env.goloom()) {
+            env.run(WAIT, () -> {
+                for (int round = 0; round < 50; round++) {
+                    CancelContext parent = Context.background().withCancel();
+                    List<List<CancelContext>> made = new ArrayList<>();
+                    CountDownLatch started = new CountDownLatch(4), finished = new CountDownLatch(4);
+                    for (int g = 0; g < 4; g++) {
+                        List<CancelContext> mine = new ArrayList<>();
+                        made.add(mine);
+                        env.go(() -> {
+                            started.countDown();
+                            for (int i = 0; i < 500; i++) {
+                                mine.add(i % 2 == 0 ? parent.withCancel() : parent.withTimeout(Duration.ofHours(1)));
+                            }
+                            finished.countDown();
+                        });
+                    }
+                    started.await();
+                    parent.cancel();
+                    assertTrue(finished.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+                    for (List<CancelContext> mine : made) {
+                        for (CancelContext c : mine) {
+                            assertSame(ContextException.CANCELED, c.err(), "a child escaped its parent's cancel");
+                            assertTrue(c.done().isClosed());
+                        }
+                    }
+                }
+            });
+        }
+    }
+
     /** try-with-resources cancels, like Go's defer cancel(). */
     @Test
     void closeCancels() {
