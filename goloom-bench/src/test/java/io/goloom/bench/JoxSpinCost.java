@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadFactory;
  * processor, 128 on 2-4), so the same program run with {@code -XX:ActiveProcessorCount=1} has
  * no spin while keeping 2 Ps (and, with {@code -Djdk.virtualThreadScheduler.parallelism=2},
  * 2 JDK carriers). A measurement, not a test; run from the repository root after
- * {@code ./mvnw -B -q -DskipTests package} and {@code ./mvnw -B -q -pl goloom-bench test-compile}:
+ * {@code ./mvnw -B -q -DskipTests package} and {@code ./mvnw -B -q -pl goloom-core,goloom-bench test-compile}:
  * <pre>{@code
  * for p in 2 1; do $J -XX:ActiveProcessorCount=$p -Djdk.virtualThreadScheduler.parallelism=2 \
  *   --add-opens java.base/java.lang=ALL-UNNAMED \

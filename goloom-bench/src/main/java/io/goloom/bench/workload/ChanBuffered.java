@@ -26,6 +26,7 @@ public final class ChanBuffered implements Workload {
     private static final Object ITEM = new Object();
 
     private final int items;
+    private final Rotation rotation = new Rotation();
 
     /** Passes {@code items} items per implementation per round. */
     public ChanBuffered(int items) {
@@ -45,13 +46,7 @@ public final class ChanBuffered implements Workload {
 
     @Override
     public double[] run(Round round) throws Exception {
-        double chan = chan(round);
-        // Each implementation starts from the same heap, as each round does.
-        System.gc();
-        double jox = jox(round);
-        System.gc();
-        double abq = new BufferedQueue(items).run(round)[0];
-        return new double[] {chan, jox, abq};
+        return rotation.run(List.of(() -> chan(round), () -> jox(round), () -> new BufferedQueue(items).run(round)[0]));
     }
 
     @Override

@@ -24,6 +24,7 @@ public final class ChanPingPong implements Workload {
     private static final Object BALL = new Object();
 
     private final int roundTrips;
+    private final Rotation rotation = new Rotation();
 
     /** Times {@code roundTrips} exchanges per implementation per round. */
     public ChanPingPong(int roundTrips) {
@@ -42,13 +43,7 @@ public final class ChanPingPong implements Workload {
 
     @Override
     public double[] run(Round round) throws Exception {
-        double chan = chan(round);
-        // Each implementation starts from the same heap, as each round does.
-        System.gc();
-        double jox = jox(round);
-        System.gc();
-        double syncQueue = new SyncQueuePingPong(roundTrips).run(round)[0];
-        return new double[] {chan, jox, syncQueue};
+        return rotation.run(List.of(() -> chan(round), () -> jox(round), () -> new SyncQueuePingPong(roundTrips).run(round)[0]));
     }
 
     @Override
