@@ -335,6 +335,19 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     /**
+     * Without the lock: whether a receive might proceed now (a value buffered, a sender
+     * queued, or closed). A hint for {@link Select}'s fast path, which re-checks under the lock.
+     */
+    boolean mayReceive() {
+        return (int) COUNT.getOpaque(this) > 0 || closed || sendq.mayHaveWaiters();
+    }
+
+    /** Without the lock: whether a send might proceed (or fail) now. A hint, as {@link #mayReceive()}. */
+    boolean maySend() {
+        return closed || (int) COUNT.getOpaque(this) < capacity || recvq.mayHaveWaiters();
+    }
+
+    /**
      * A value received now (from a blocked sender or the buffer), {@link #CLOSED} when closed
      * and drained, or null when a receive would block. A matched sender goes to {@link #toWake}.
      */

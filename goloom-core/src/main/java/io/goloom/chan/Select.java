@@ -32,14 +32,18 @@ import java.util.function.Consumer;
  * blocks; with a {@link #timeout timeout} it blocks at most that long (Go's
  * {@code case <-time.After(d)}). Nothing is left queued on the channels of the cases that lost.
  *
- * <p><b>Implementation</b> (Go's {@code selectgo}): lock every channel in a fixed order, poll
- * the cases in a random order, and if none is ready queue one {@link Sudog} per case, all
+ * <p><b>Implementation</b> (Go's {@code selectgo}): poll the cases in a random order; a case
+ * whose channel looks ready (read without its lock) is re-checked under that one lock and
+ * performed. Otherwise lock every channel in a fixed order, poll again, and if none is ready
+ * (and there is no default) queue one {@link Sudog} per case, all
  * sharing one {@link Waiter}, unlock and park; the first peer to win the waiter decides the
  * case, and the select then unlinks its other sudogs.
  */
 public final class Select {
 
     private static final int NONE = -1;
+    /** What {@link #attemptLocked} did. */
+    private static final int NOT_READY = 0, DONE = 1, SEND_ON_CLOSED = 2;
 
     // Channel cases, in the order added. A case's index (what run() returns) is caseIndex[i].
     private Chan<?>[] chans = new Chan<?>[4];
@@ -60,6 +64,8 @@ public final class Select {
     private Chan<?>[] lockOrder;
     /** Scratch for the poll order. */
     private int[] order = new int[4];
+    /** What the proceeding receive case got, from attemptLocked to its handler. */
+    private Object received;
 
     /** A select with no cases yet. */
     public Select() {
@@ -151,30 +157,30 @@ public final class Select {
     public int run() throws InterruptedException {
         Scheduler.checkpoint();
         int m = shufflePollOrder();
+        // Fast path: the first case in poll order that looks ready, locking only its channel.
+        // It is as uniform a choice among the cases ready at the poll as Go's, which locks all.
+        for (int k = 0; k < m; k++) {
+            int c = order[k];
+            Chan<?> ch = chans[c];
+            if (isSend[c] ? ch.maySend() : ch.mayReceive()) {
+                ch.lock();
+                int r = attemptLocked(c);
+                Sudog w = ch.takeWake();
+                ch.unlock();
+                if (r != NOT_READY) {
+                    return proceeded(c, r, w);
+                }
+            }
+        }
         Chan<?>[] locks = lockOrder();
         lockAll(locks);
         for (int k = 0; k < m; k++) {
             int c = order[k];
-            Chan<?> ch = chans[c];
-            if (isSend[c]) {
-                if (ch.closedLocked()) {
-                    unlockAll(locks);
-                    throw new ChanClosedException("send on closed channel");
-                }
-                if (ch.sendLocked(values[c])) {
-                    Sudog w = ch.takeWake();
-                    unlockAll(locks);
-                    Chan.wake(w);
-                    return completed(c, null);
-                }
-            } else {
-                Object v = ch.recvLocked();
-                if (v != null) {
-                    Sudog w = ch.takeWake();
-                    unlockAll(locks);
-                    Chan.wake(w);
-                    return completed(c, v == Chan.CLOSED ? null : v);
-                }
+            int r = attemptLocked(c);
+            if (r != NOT_READY) {
+                Sudog w = chans[c].takeWake();
+                unlockAll(locks);
+                return proceeded(c, r, w);
             }
         }
         if (defaultIndex != NONE || (timeoutIndex != NONE && timeoutNanos <= 0)) {
@@ -182,6 +188,34 @@ public final class Select {
             return defaultIndex != NONE ? chosen(defaultIndex, onDefault) : chosen(timeoutIndex, onTimeout);
         }
         return block(m, locks);
+    }
+
+    /** Case {@code c}'s operation if it can proceed now; its channel is locked. A received value goes to {@link #received}. */
+    private int attemptLocked(int c) {
+        Chan<?> ch = chans[c];
+        if (isSend[c]) {
+            if (ch.closedLocked()) {
+                return SEND_ON_CLOSED;
+            }
+            return ch.sendLocked(values[c]) ? DONE : NOT_READY;
+        }
+        Object v = ch.recvLocked();
+        if (v == null) {
+            return NOT_READY;
+        }
+        received = v == Chan.CLOSED ? null : v;
+        return DONE;
+    }
+
+    /** After unlocking: wakes the matched peer and runs the case's handler, or throws for a send on a closed channel. */
+    private int proceeded(int c, int result, Sudog peer) {
+        if (result == SEND_ON_CLOSED) {
+            throw new ChanClosedException("send on closed channel");
+        }
+        Chan.wake(peer);
+        Object v = received;
+        received = null;
+        return completed(c, v);
     }
 
     /** Nothing ready: queue a sudog per case (the locks are held), park, then clean up. */

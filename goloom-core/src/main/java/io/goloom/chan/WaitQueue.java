@@ -1,5 +1,7 @@
 package io.goloom.chan;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
@@ -9,10 +11,26 @@ import java.util.List;
  */
 final class WaitQueue {
 
+    private static final VarHandle FIRST;
+
+    static {
+        try {
+            FIRST = MethodHandles.lookup().findVarHandle(WaitQueue.class, "first", Sudog.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Guarded by the channel lock; {@link #mayHaveWaiters()} reads {@code first} opaque without it. */
     private Sudog first, last;
 
     boolean isEmpty() {
         return first == null;
+    }
+
+    /** Without the lock: whether a sudog (live or stale) seems queued. A hint, re-checked under the lock. */
+    boolean mayHaveWaiters() {
+        return FIRST.getOpaque(this) != null;
     }
 
     void enqueue(Sudog s) {

@@ -2,6 +2,7 @@ package io.goloom.context;
 
 import io.goloom.chan.Chan;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -82,7 +83,13 @@ public abstract sealed class Context permits Context.Background, Context.WithVal
         } catch (ArithmeticException e) {
             nanos = timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
-        return withDeadlineIn(Instant.now().plus(timeout), nanos);
+        Instant at;
+        try {
+            at = Instant.now().plus(timeout);
+        } catch (ArithmeticException | DateTimeException e) {
+            at = timeout.isNegative() ? Instant.MIN : Instant.MAX;    // beyond Instant's range
+        }
+        return withDeadlineIn(at, nanos);
     }
 
     /** A child that is also canceled at {@code at} (Go's {@code WithDeadline}); now or earlier: done at once. */

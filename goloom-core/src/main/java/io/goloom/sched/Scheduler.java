@@ -1011,11 +1011,13 @@ public final class Scheduler {
 
     private void newm(int mid, P pp, boolean spinning) {
         M m = mid < firstMs.length ? firstMs[mid] : new M(this, mid);
+        // Started under the lock: terminate() joins every M of allm, and joining a thread that
+        // was published but not yet started throws IllegalThreadStateException.
         synchronized (lock) {
             allm.add(m);
             startSysmon();
+            m.startHolding(pp, spinning);
         }
-        m.startHolding(pp, spinning);
     }
 
     /** Starts sysmon if it is not running yet. Holds the lock. */
