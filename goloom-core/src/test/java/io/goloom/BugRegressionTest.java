@@ -263,4 +263,58 @@ class BugRegressionTest {
             await(allDone, WAIT, "every queued goroutine to run");
         }
     }
+
+    /**
+     * BUG (issue #5 session): {@code close()} threw {@code IllegalThreadStateException("Thread not
+     * started")} when a wake-up spawned an M just as the runtime closed: {@code newm} published
+     * the M in {@code allm} under the lock and started it after releasing it, and
+     * {@code terminate} joined the unstarted thread. Interrupts racing a
+     * {@code SynchronousQueue} pair make the last unparks spawn Ms; before the fix this failed
+     * within a few rounds (the channel tests' helper's reproduction). Fix: {@code newm} starts
+     * the M under the lock that publishes it.
+     */
+    @Test
+    @Timeout(120)
+    void closeRacingANewMJoinsOnlyStartedThreads() throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int round = 0; round < 150 && System.nanoTime() < until; round++) {
+            GoRuntime rt = GoRuntime.builder().name(uniqueName("close-newm")).procs(2).build();
+            java.util.concurrent.SynchronousQueue<Integer> q = new java.util.concurrent.SynchronousQueue<>();
+            Thread runner = rt.go(() -> {
+                Thread s = rt.go(() -> {
+                    for (int j = 0; j < 1000; j++) {
+                        try {
+                            q.put(j);
+                        } catch (InterruptedException e) {
+                            j--;
+                        }
+                    }
+                }).thread();
+                Thread r = rt.go(() -> {
+                    for (int j = 0; j < 1000; j++) {
+                        try {
+                            q.take();
+                        } catch (InterruptedException e) {
+                            j--;
+                        }
+                    }
+                }).thread();
+                Thread x = rt.go(() -> {
+                    while (r.isAlive() || s.isAlive()) {
+                        (ThreadLocalRandom.current().nextBoolean() ? s : r).interrupt();
+                        LockSupport.parkNanos(5_000);
+                    }
+                }).thread();
+                try {
+                    r.join();
+                    s.join();
+                    x.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }).thread();
+            assertTrue(runner.join(WAIT), "round " + round + ": the put/take pair did not finish");
+            rt.close();      // threw IllegalThreadStateException before the fix
+        }
+    }
 }
