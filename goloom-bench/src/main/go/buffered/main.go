@@ -10,8 +10,9 @@ import (
 
 func main() {
 	n := flag.Int("n", 1000000, "items per round")
+	metric := flag.String("metric", "per item", "the name printed: one program serves rows of several names")
 	flag.Parse()
-	measure([]string{"per item"}, func() []float64 {
+	measure([]string{*metric}, func() []float64 {
 		queue := make(chan struct{}, 1024)
 		started, finished := make(chan time.Time, 1), make(chan time.Time, 1)
 		go func() {

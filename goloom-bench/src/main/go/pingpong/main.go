@@ -9,8 +9,9 @@ import (
 
 func main() {
 	n := flag.Int("n", 100000, "round trips per round")
+	metric := flag.String("metric", "round trip", "the name printed: one program serves rows of several names")
 	flag.Parse()
-	measure([]string{"round trip"}, func() []float64 {
+	measure([]string{*metric}, func() []float64 {
 		there, back := make(chan struct{}), make(chan struct{})
 		go func() {
 			for i := 0; i < *n; i++ {

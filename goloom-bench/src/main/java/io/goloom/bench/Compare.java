@@ -5,6 +5,7 @@ import io.goloom.bench.side.Side;
 import io.goloom.bench.workload.GoProgram;
 import io.goloom.bench.workload.Metric;
 import io.goloom.bench.workload.Round;
+import io.goloom.bench.workload.Target;
 import io.goloom.bench.workload.Workload;
 
 import java.io.IOException;
@@ -104,9 +105,39 @@ public final class Compare {
             Metric m = metrics.get(i);
             rows.add(new Row(w.name(), m, median(samples.goloom(), i),
                     w.usesScheduler() ? median(samples.jdk(), i) : null, goValues.get(m.name()),
-                    samples.failure()));
+                    samples.failure(), versus(m.target(), i, metrics, samples)));
         }
         return rows;
+    }
+
+    /**
+     * For a target across rows, what metric {@code i}'s goloom median is divided by: the JDK
+     * median of the metric it names, or the lowest median of every other cell of the workload.
+     */
+    private static Double versus(Target target, int i, List<Metric> metrics, Samples samples) {
+        return switch (target.kind()) {
+            case RATIO, ABSOLUTE -> null;
+            case VERSUS_JDK -> {
+                for (int j = 0; j < metrics.size(); j++) {
+                    if (metrics.get(j).name().equals(target.versus())) {
+                        yield median(samples.jdk(), j);
+                    }
+                }
+                throw new IllegalStateException("target " + target + ": no metric " + target.versus());
+            }
+            case FASTEST -> {
+                Double lowest = null;
+                for (int j = 0; j < metrics.size(); j++) {
+                    for (Double other : new Double[] {j == i ? null : median(samples.goloom(), j),
+                            median(samples.jdk(), j)}) {
+                        if (other != null && (lowest == null || other < lowest)) {
+                            lowest = other;
+                        }
+                    }
+                }
+                yield lowest;
+            }
+        };
     }
 
     /** The measured rounds of each side, up to the first failure. */

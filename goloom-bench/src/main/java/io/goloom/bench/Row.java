@@ -14,8 +14,16 @@ import io.goloom.bench.workload.Target;
  * @param go       the Go program's median; null without Go or a Go program for this row
  * @param failure  why the workload did not complete, e.g. {@code "goloom: timeout after 60 s"};
  *                 null if it did
+ * @param versus   for a target {@linkplain Target#acrossRows() across rows}, what goloom's value
+ *                 is divided by (another metric's JDK median, or the fastest other cell); else null
  */
-public record Row(String workload, Metric metric, Double goloom, Double jdk, Double go, String failure) {
+public record Row(String workload, Metric metric, Double goloom, Double jdk, Double go, String failure,
+                  Double versus) {
+
+    /** A row whose target, if any, is judged on the row alone. */
+    public Row(String workload, Metric metric, Double goloom, Double jdk, Double go, String failure) {
+        this(workload, metric, goloom, jdk, go, failure, null);
+    }
 
     /** goloom / JDK of the medians; null unless both exist and the metric has a ratio. */
     public Double ratio() {
@@ -28,7 +36,11 @@ public record Row(String workload, Metric metric, Double goloom, Double jdk, Dou
             return "FAILED (" + failure + ")";
         }
         Target target = metric.target();
-        Double judged = target.absolute() ? goloom : ratio();
+        Double judged = switch (target.kind()) {
+            case ABSOLUTE -> goloom;
+            case RATIO -> ratio();
+            case VERSUS_JDK, FASTEST -> goloom == null || versus == null ? null : goloom / versus;
+        };
         if (judged == null || !target.exists()) {
             return "-";
         }

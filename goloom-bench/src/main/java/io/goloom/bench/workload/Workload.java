@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * One measured scenario, written once and run on every {@link io.goloom.bench.side.Side}.
  *
- * <p>Implementations hold their sizes (set at construction) and no state between rounds: each
- * {@link #run(Round)} builds what it needs, measures, waits for all its threads and returns.
+ * <p>Implementations hold their sizes (set at construction) and no state between rounds (but a
+ * {@link Rotation} of which implementation goes first): each {@link #run(Round)} builds what it
+ * needs, measures, waits for all its threads and returns.
  */
 public interface Workload {
 

@@ -20,6 +20,8 @@ public final class Workloads {
                 new ParkPingPong(quick ? 100_000 : 500_000),
                 new SyncQueuePingPong(quick ? 100_000 : 500_000),
                 new BufferedQueue(quick ? 1_000_000 : 5_000_000),
+                new ChanPingPong(quick ? 20_000 : 500_000),
+                new ChanBuffered(quick ? 500_000 : 5_000_000),
                 new FanOut(10_000, quick ? 100 : 1_000),
                 new Sleep16k(false, 16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
                 new Sleep16k(true, 16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),

@@ -3,8 +3,8 @@
  * {@link io.goloom.bench.workload.Round} (a deadline and a side) and the
  * {@link io.goloom.bench.workload.Metric}s they fill.
  *
- * <p>Depends on {@code io.goloom.bench.side}, HdrHistogram and the JDK; never on goloom-core
- * directly (a workload must run unchanged on every side). {@link
+ * <p>Depends on {@code io.goloom.bench.side}, HdrHistogram, Jox and the JDK; on goloom-core only
+ * for {@code io.goloom.chan}, whose channels run unchanged on every side (a workload must). {@link
  * io.goloom.bench.workload.ContinuationFloor} is the one class here that reaches JDK internals.
  */
 package io.goloom.bench.workload;
