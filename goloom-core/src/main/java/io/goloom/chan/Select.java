@@ -32,9 +32,9 @@ import java.util.function.Consumer;
  * blocks; with a {@link #timeout timeout} it blocks at most that long (Go's
  * {@code case <-time.After(d)}). Nothing is left queued on the channels of the cases that lost.
  *
- * <p><b>Implementation</b> (Go's {@code selectgo}): poll the cases in a random order; a case
- * whose channel looks ready (read without its lock) is re-checked under that one lock and
- * performed. Otherwise lock every channel in a fixed order, poll again, and if none is ready
+ * <p><b>Implementation</b> (Go's {@code selectgo}): one of the cases whose channel looks ready
+ * (read without locks) is chosen uniformly, re-checked under its channel's lock alone and
+ * performed. Otherwise lock every channel in a fixed order, poll in a random order, and if none is ready
  * (and there is no default) queue one {@link Sudog} per case, all
  * sharing one {@link Waiter}, unlock and park; the first peer to win the waiter decides the
  * case, and the select then unlinks its other sudogs.
@@ -156,22 +156,18 @@ public final class Select {
      */
     public int run() throws InterruptedException {
         Scheduler.checkpoint();
-        int m = shufflePollOrder();
-        // Fast path: the first case in poll order that looks ready, locking only its channel.
-        // It is as uniform a choice among the cases ready at the poll as Go's, which locks all.
-        for (int k = 0; k < m; k++) {
-            int c = order[k];
-            Chan<?> ch = chans[c];
-            if (isSend[c] ? ch.maySend() : ch.mayReceive()) {
-                ch.lock();
-                int r = attemptLocked(c);
-                Sudog w = ch.takeWake();
-                ch.unlock();
-                if (r != NOT_READY) {
-                    return proceeded(c, r, w);
-                }
+        int pick = pickLooksReady();
+        if (pick != NONE) {
+            Chan<?> ch = chans[pick];
+            ch.lock();
+            int r = attemptLocked(pick);
+            Sudog w = ch.takeWake();
+            ch.unlock();
+            if (r != NOT_READY) {
+                return proceeded(pick, r, w);
             }
         }
+        int m = shufflePollOrder();
         Chan<?>[] locks = lockOrder();
         lockAll(locks);
         for (int k = 0; k < m; k++) {
@@ -275,6 +271,40 @@ public final class Select {
             handler.run();
         }
         return index;
+    }
+
+    /**
+     * The fast path's case: one chosen uniformly (reservoir sampling) among the cases whose
+     * channel looks ready, read without locks; {@link #NONE} when none does. Go locks every
+     * channel to poll; a choice among the cases ready at this poll is as uniform, and a case
+     * that is no longer ready when locked sends the caller to the locked path.
+     */
+    private int pickLooksReady() {
+        int pick = NONE;
+        int seen = 0;
+        long bits = 0;
+        int draws = 0;
+        for (int c = 0; c < n; c++) {
+            Chan<?> ch = chans[c];
+            if (ch.isNil() || !(isSend[c] ? ch.maySend() : ch.mayReceive())) {
+                continue;
+            }
+            if (++seen == 1) {
+                pick = c;
+                continue;
+            }
+            if (draws == 0) {
+                bits = ThreadLocalRandom.current().nextLong();
+                draws = 2;
+            }
+            // Lemire's multiply-shift: 32 random bits to [0, seen); keep c with probability 1/seen.
+            if ((((bits & 0xFFFF_FFFFL) * seen) >>> 32) == 0) {
+                pick = c;
+            }
+            bits >>>= 32;
+            draws--;
+        }
+        return pick;
     }
 
     /** Fills {@link #order} with the non-nil cases in a uniformly random order; returns how many. */
