@@ -34,10 +34,10 @@ import java.util.function.Consumer;
  *
  * <p><b>Implementation</b> (Go's {@code selectgo}): one of the cases whose channel looks ready
  * (read without locks) is chosen uniformly, re-checked under its channel's lock alone and
- * performed. Otherwise lock every channel in a fixed order, poll in a random order, and if none is ready
- * (and there is no default) queue one {@link Sudog} per case, all
- * sharing one {@link Waiter}, unlock and park; the first peer to win the waiter decides the
- * case, and the select then unlinks its other sudogs.
+ * performed. Otherwise lock every channel in a fixed order, poll in a random order, and if
+ * none is ready (and there is no default) queue one {@link Sudog} per case, all sharing one
+ * {@link Waiter}, unlock and park; the first peer to win the waiter decides the case, and the
+ * select then unlinks its other sudogs.
  */
 public final class Select {
 
