@@ -46,7 +46,7 @@ final class ExecTrace {
     static final int GO_START = 2;
     /** g's run ended with g dead. */
     static final int GO_END = 3;
-    /** g's run ended with g parked (waiting). */
+    /** g's run ended with g parked (waiting); the header says why ({@link WaitReason#code}). */
     static final int GO_BLOCK = 4;
     /** g's run ended with g already runnable again (a yield, or a park readied before it finished). */
     static final int GO_YIELDED = 5;
@@ -102,19 +102,82 @@ final class ExecTrace {
         this.startNanos = System.nanoTime();
     }
 
-    /** Records an event from the calling thread: its M's buffer, or the shared one. */
+    /** Records an event, stamped now, from the calling thread: its M's buffer, or the shared one. */
     void record(Scheduler s, int type, int pid, long g, long a, long b) {
         if (Scheduler.VT.currentCarrierThread() instanceof M m && m.sched == s) {
             recordOn(m, type, pid, g, a, b);
         } else {
-            synchronized (shared) {
-                shared.add(type, pid, g, a, b);
-            }
+            recordShared(type, pid, g, a, b);
         }
     }
 
-    /** Records an event from code running on {@code m}'s carrier (its loop or its goroutine). */
+    /** Records an event, stamped now, from a thread that is not an M of this runtime. */
+    void recordShared(int type, int pid, long g, long a, long b) {
+        synchronized (shared) {
+            shared.add(type | (long) (pid + 1) << 8, System.nanoTime(), g, words(type), a, b);
+        }
+    }
+
+    /** Records an event, stamped now, from code running on {@code m}'s carrier (its loop or its goroutine). */
     void recordOn(M m, int type, int pid, long g, long a, long b) {
+        long now = System.nanoTime();
+        Buf buf = bufOf(m);
+        buf.flushEnd(now);
+        buf.add(type | (long) (pid + 1) << 8, now, g, words(type), a, b);
+        buf.stamp = now;
+    }
+
+    /**
+     * Records that {@code m} mounts {@code g} on P {@code pid}, and first the end of m's
+     * previous run if it is still pending ({@link #goStop}): one clock read for both.
+     */
+    void goStart(M m, int pid, long g) {
+        long now = System.nanoTime();
+        Buf buf = bufOf(m);
+        buf.flushEnd(now);
+        m.traceEndPending = false;
+        buf.add(GO_START | (long) (pid + 1) << 8, now, g, 3, 0, 0);
+        buf.stamp = now;
+    }
+
+    /**
+     * Notes the end of {@code g}'s run on {@code m}, to be written with the next event m
+     * records: {@code type} is {@link #GO_END}, {@link #GO_BLOCK} or {@link #GO_YIELDED};
+     * {@code reason} a {@link WaitReason#code} for a block, else 0. When m goes straight on to
+     * its next goroutine (runnext, its local queue), that start's clock read stamps both, so a
+     * switch reads the clock once; when m does anything else first (timers, the global queue,
+     * stealing, parking: {@link M#flushTraceEnd}), the end is written then with its own read.
+     * Deferring also keeps the trace's work out of the window between a ready into runnext and
+     * the owner's pick, where a longer delay lets a spinning M steal the runnext and turns a
+     * ping-pong into a cross-carrier one (that, more than the events' own cost, made tracing
+     * cost 1.7x on park ping-pong). The few nanoseconds m spends picking its next goroutine are
+     * drawn at the end of the run it left.
+     */
+    void goStop(M m, int type, int pid, long g, int reason) {
+        Buf buf = bufOf(m);
+        buf.pendingHeader = type | (long) (pid + 1) << 8 | (long) reason << 32;
+        buf.pendingG = g;
+        m.traceEndPending = true;
+    }
+
+    /**
+     * Records that goroutine code on {@code m} readied {@code g} (GoUnblock by {@code by}),
+     * without reading the clock: stamped with the later of m's last clock read (the start of
+     * the readier's run) and sysmon's coarse clock. Both are at most the true time, so the
+     * unblock still sorts before the run it causes; a clock read (25 ns here) for each of a
+     * ping-pong's two unblocks would be a third of the tracing budget.
+     */
+    void unblockOn(M m, long g, long by, long coarse) {
+        Buf buf = bufOf(m);
+        long t = buf.stamp;
+        if (coarse - t > 0) {
+            t = coarse;
+        }
+        buf.add(GO_UNBLOCK, t, g, 4, by, 0);
+    }
+
+    /** {@code m}'s buffer in this trace, created on its first event. Code on m's carrier. */
+    private Buf bufOf(M m) {
         Buf buf = m.traceBuf;
         if (buf == null || buf.trace != this) {
             buf = new Buf(this, m.mid);
@@ -123,7 +186,7 @@ final class ExecTrace {
             }
             m.traceBuf = buf;
         }
-        buf.add(type, pid, g, a, b);
+        return buf;
     }
 
     /** The buffers so far; call after {@link Scheduler#trace} was cleared. */
@@ -141,7 +204,9 @@ final class ExecTrace {
     /**
      * A fixed-capacity event buffer with one writer at a time (an M's carrier, or whoever holds
      * the shared buffer's lock) and one reader ({@code stopTrace}). Events are stored back to
-     * back: header ({@code type | (P id + 1) << 8}), {@code System.nanoTime()}, goroutine id,
+     * back: header ({@code type | (P id + 1) << 8 | waitReason << 32}), time (a
+     * {@code System.nanoTime()} value: see {@link ExecTrace#goStart} and {@link ExecTrace#unblockOn}
+     * for the events that share one), goroutine id,
      * then the type's arguments ({@link #ARGS}); the M is the buffer's. An event that does not
      * fit in the rest of a chunk starts the next one; the zero words left behind read as
      * "skip to the next chunk" (no event type is 0).
@@ -162,12 +227,17 @@ final class ExecTrace {
         final ExecTrace trace;
         /** The writing M's id, -1 for the shared buffer. */
         final int mid;
+        private final int maxEvents;
         /**
          * The events, chunk by chunk. Chunks are allocated and filled by the writer before it
          * publishes their words. Set to null by the reader after the export: race: a writer
-         * that read it before then fills a chunk nobody reads, one that reads null drops.
+         * that read it before then fills a chunk nobody reads.
          */
         private long[][] chunks;
+        /** The chunk being filled, its index, and the next free word in it. Writer only. */
+        private long[] cur;
+        private int chunk = -1;
+        private int pos = CHUNK_WORDS;
         /** Events stored. Writer only. */
         private int events;
         /**
@@ -177,43 +247,66 @@ final class ExecTrace {
         private long published;
         /** Events dropped because the buffer was full. Writer (setRelease), reader (getAcquire). */
         private long dropped;
+        /** The writer's last clock read for an event. Writer only. */
+        long stamp;
+        /** The run end {@link ExecTrace#goStop} noted and no event has written yet (header, g), or 0. Writer only. */
+        long pendingHeader, pendingG;
 
         Buf(ExecTrace trace, int mid) {
             this.trace = trace;
             this.mid = mid;
-            long maxWords = (long) trace.maxEvents * MAX_EVENT_WORDS;
-            this.chunks = new long[(int) ((maxWords + CHUNK_WORDS - 1) / CHUNK_WORDS) + 1][];
+            this.maxEvents = trace.maxEvents;
+            // An event never straddles two chunks, so each chunk may waste up to MAX_EVENT_WORDS - 1.
+            long maxWords = (long) maxEvents * MAX_EVENT_WORDS;
+            this.chunks = new long[(int) (maxWords / (CHUNK_WORDS - MAX_EVENT_WORDS + 1)) + 2][];
         }
 
-        void add(int type, int pid, long g, long a, long b) {
-            long[][] cs = chunks;
-            if (events >= trace.maxEvents || cs == null) {
+        /** Appends an event of {@code k} words (header, time, g, then a and b as k says). Writer only. */
+        /** Writes the pending run end, if any, stamped {@code now}. Writer only. */
+        void flushEnd(long now) {
+            long h = pendingHeader;
+            if (h != 0) {
+                pendingHeader = 0;
+                add(h, now, pendingG, 3, 0, 0);
+            }
+        }
+
+        void add(long header, long time, long g, int k, long a, long b) {
+            long[] c = cur;
+            int i = pos;
+            if (i > CHUNK_WORDS - k && events < maxEvents) {
+                c = nextChunk();
+                i = 0;
+            }
+            if (events >= maxEvents || c == null) {
                 DROPPED.setRelease(this, dropped + 1);   // the writer's own field: a plain read sees its last store
                 return;
             }
             events++;
-            long w = published;
-            int k = words(type);
-            int off = (int) (w % CHUNK_WORDS);
-            if (off + k > CHUNK_WORDS) {
-                w += CHUNK_WORDS - off;   // pad: the rest of this chunk stays zero
-                off = 0;
-            }
-            int ci = (int) (w / CHUNK_WORDS);
-            long[] c = cs[ci];
-            if (c == null) {
-                c = cs[ci] = new long[CHUNK_WORDS];
-            }
-            c[off] = type | (long) (pid + 1) << 8;
-            c[off + 1] = System.nanoTime();
-            c[off + 2] = g;
+            c[i] = header;
+            c[i + 1] = time;
+            c[i + 2] = g;
             if (k > 3) {
-                c[off + 3] = a;
+                c[i + 3] = a;
                 if (k > 4) {
-                    c[off + 4] = b;
+                    c[i + 4] = b;
                 }
             }
-            PUBLISHED.setRelease(this, w + k);
+            pos = i + k;
+            PUBLISHED.setRelease(this, (long) chunk * CHUNK_WORDS + i + k);
+        }
+
+        /** Starts the next chunk (the rest of the current one stays zero: padding), or null once released. */
+        private long[] nextChunk() {
+            long[][] cs = chunks;
+            if (cs == null || chunk + 1 >= cs.length) {
+                return null;   // released after the export (or, never expected, out of room: drop)
+            }
+            long[] c = new long[CHUNK_WORDS];
+            cs[++chunk] = c;
+            cur = c;
+            pos = 0;
+            return c;
         }
 
         /** Words written so far. Reader. */
@@ -244,5 +337,10 @@ final class ExecTrace {
 
     static int pid(long header) {
         return (int) ((header >>> 8) & 0xFFFFFF) - 1;
+    }
+
+    /** A GoBlock's {@link WaitReason}, or null (other events, and traces of unknown reasons). */
+    static WaitReason reason(long header) {
+        return WaitReason.ofCode((int) (header >>> 32) & 0xFF);
     }
 }

@@ -58,6 +58,12 @@ final class M extends Thread {
     boolean spinning;
     /** Set by runqget/findRunnable: the G came from runnext and inherits the time slice. */
     boolean inheritTime;
+    /**
+     * The end of this M's last run waits in {@link #traceBuf} to share the next start's clock
+     * read ({@link ExecTrace#goStop}). This M only; false whenever no trace records here, so
+     * {@link #flushTraceEnd} costs tracing-off code one read of this field.
+     */
+    boolean traceEndPending;
     /** The goroutine mounted now, or null. Written by this thread; read by goroutine code on it and by observers. */
     volatile G curg;
     private int rand;
@@ -224,6 +230,7 @@ final class M extends Thread {
         pp.count(P.C_RUNS);
         int running = g.markRunning();
         g.lastP = (short) pp.id;
+        g.waitReason = 0;   // a reason is said again before each park (Scheduler.setWaitReason)
         if (G.tracked(running)) {
             long now = System.nanoTime();
             lastNow = now;
@@ -238,7 +245,7 @@ final class M extends Thread {
         ExecTrace tr = sched.trace;   // off: a load and a never-taken branch (see Scheduler.trace)
         if (tr != null) {
             // Before mount: from then sysmon may retake pp, and its Handoff must come later.
-            tr.recordOn(this, ExecTrace.GO_START, pp.id, g.id, 0, 0);
+            tr.goStart(this, pp.id, g.id);
         }
         pp.mount(this);
         try {
@@ -263,11 +270,24 @@ final class M extends Thread {
         }
         tr = sched.trace;
         if (tr != null) {
-            tr.recordOn(this, dead ? ExecTrace.GO_END : waiting ? ExecTrace.GO_BLOCK : ExecTrace.GO_YIELDED,
-                    pp.id, g.id, 0, 0);
+            tr.goStop(this, dead ? ExecTrace.GO_END : waiting ? ExecTrace.GO_BLOCK : ExecTrace.GO_YIELDED,
+                    pp.id, g.id, waiting ? g.blockReason().code() : 0);
+            if (dead || p == null) {
+                // A GoEnd is written before goexit (see below); and when sysmon took the P this M
+                // goes elsewhere, not straight to a next run.
+                flushTraceEnd();
+            }
         }
         if (dead) {
             sched.goexit(g);   // after the GoEnd: once a runtime has no goroutines, every end is recorded
+        }
+    }
+
+    /** Writes the end of this M's last run if it is still pending (see {@link ExecTrace#goStop}). */
+    private void flushTraceEnd() {
+        if (traceEndPending) {
+            traceEndPending = false;
+            traceBuf.flushEnd(System.nanoTime());
         }
     }
 
@@ -292,6 +312,7 @@ final class M extends Thread {
             final P pp = p;
             G g;
             if (pp.timers.dueNow()) {
+                flushTraceEnd();
                 runTimers(pp.timers);
             }
             // Fairness: otherwise two goroutines respawning each other could keep the local
@@ -315,6 +336,7 @@ final class M extends Thread {
             if ((g = pp.runqget(this)) != null) {
                 return g;
             }
+            flushTraceEnd();   // no straight pick: the run that ended is written now, stamped now
             if (s.globalQueueLength() > 0 && (g = s.globrunqget(pp, 0)) != null) {
                 inheritTime = false;
                 return g;
