@@ -242,6 +242,21 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     /**
+     * Each P's schedule-latency histogram (ready to running, on the sampled runs of
+     * {@link ProcStats#latencySamples()}), index = P id, since the runtime started: a racy
+     * snapshot, as {@link #procStats()}. Subtract an older snapshot
+     * ({@link LatencyHistogram#minus}) for an interval.
+     *
+     * <pre>{@code
+     * LatencyHistogram all = LatencyHistogram.sum(rt.scheduleLatency());
+     * System.out.println("p99 " + all.percentile(0.99) + " ns over " + all.count() + " samples");
+     * }</pre>
+     */
+    public List<LatencyHistogram> scheduleLatency() {
+        return sched.scheduleLatency();
+    }
+
+    /**
      * A snapshot of the scheduler (Go's {@code schedtrace} numbers), taken without stopping it.
      *
      * <pre>{@code

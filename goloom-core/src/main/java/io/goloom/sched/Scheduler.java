@@ -3,6 +3,7 @@ package io.goloom.sched;
 import io.goloom.GoHandle;
 import io.goloom.GoRuntime;
 import io.goloom.ProcStats;
+import io.goloom.LatencyHistogram;
 import io.goloom.SchedTrace;
 import io.goloom.TraceSummary;
 
@@ -1534,6 +1535,14 @@ public final class Scheduler {
         }
         return new SchedTrace((System.nanoTime() - startNanos) / 1_000_000, procs, idleProcs, threads,
                 nmspinning.get(), need, idleThreads, runQueue, ps, machines);
+    }
+
+    public List<LatencyHistogram> scheduleLatency() {
+        List<LatencyHistogram> hs = new ArrayList<>(procs);
+        for (P pp : allp) {
+            hs.add(pp.latencyHistogram());
+        }
+        return hs;
     }
 
     public List<ProcStats> procStats() {
