@@ -21,11 +21,11 @@ import java.util.List;
  * to one {@link #shared} buffer under its lock: they are rare.
  *
  * <h2>Bounds</h2>
- * Every buffer holds at most {@link #maxEvents} events ({@link #DEFAULT_MAX_EVENTS} unless the
- * caller says otherwise), 3 to 5 longs each (24 bytes for runs, the most frequent), in chunks
- * of {@link #CHUNK_WORDS} allocated as they fill: a trace costs at most
- * {@code (Ms + 1) * maxEvents * 40} bytes, about {@code (Ms + 1) * maxEvents * 26} in practice
- * (7 MB per M by default). A full buffer drops the event and counts it; recording never blocks
+ * Every buffer holds at most {@code maxEvents * 3} longs ({@link #DEFAULT_MAX_EVENTS} events
+ * unless the caller says otherwise): {@code maxEvents} events of 3 longs (runs, the most
+ * frequent), fewer when some take 4 or 5 (unblocks, steals), in chunks of {@link #CHUNK_WORDS}
+ * allocated as they fill: a trace costs at most {@code (Ms + 1) * maxEvents * 24} bytes
+ * (6 MB per M by default). A full buffer drops the event and counts it; recording never blocks
  * and never grows past the bound. Only the events a buffer holds are exported;
  * {@code stopTrace} reports the drops.
  *
@@ -82,7 +82,7 @@ final class ExecTrace {
     /** The most words an event takes. */
     static final int MAX_EVENT_WORDS = 5;
     static final int DEFAULT_MAX_EVENTS = 1 << 18;
-    /** 2^26 events per buffer (at most 2.5 GB): past that a trace cannot be exported in one piece anyway. */
+    /** 2^26 events per buffer (at most 1.6 GB): past that a trace cannot be exported in one piece anyway. */
     static final int MAX_MAX_EVENTS = 1 << 26;
 
     final Path path;
@@ -227,19 +227,23 @@ final class ExecTrace {
         final ExecTrace trace;
         /** The writing M's id, -1 for the shared buffer. */
         final int mid;
-        private final int maxEvents;
+        /** Words this buffer may hold: {@code maxEvents} events of the smallest size (3 words). */
+        private final long limitWords;
         /**
          * The events, chunk by chunk. Chunks are allocated and filled by the writer before it
          * publishes their words. Set to null by the reader after the export: race: a writer
          * that read it before then fills a chunk nobody reads.
          */
         private long[][] chunks;
-        /** The chunk being filled, its index, and the next free word in it. Writer only. */
+        /**
+         * The chunk being filled, its index, the word offset of its start, the next free word in
+         * it and where it ends for this buffer (its length, or less where the limit falls).
+         * Writer only. The appends' fast path reads these and nothing else.
+         */
         private long[] cur;
         private int chunk = -1;
-        private int pos = CHUNK_WORDS;
-        /** Events stored. Writer only. */
-        private int events;
+        private long base = -CHUNK_WORDS;
+        private int pos, end;
         /**
          * Words written, padding included. Written by the writer with setRelease after the
          * event's words, read by the reader with getAcquire.
@@ -255,13 +259,11 @@ final class ExecTrace {
         Buf(ExecTrace trace, int mid) {
             this.trace = trace;
             this.mid = mid;
-            this.maxEvents = trace.maxEvents;
+            this.limitWords = (long) trace.maxEvents * 3;
             // An event never straddles two chunks, so each chunk may waste up to MAX_EVENT_WORDS - 1.
-            long maxWords = (long) maxEvents * MAX_EVENT_WORDS;
-            this.chunks = new long[(int) (maxWords / (CHUNK_WORDS - MAX_EVENT_WORDS + 1)) + 2][];
+            this.chunks = new long[(int) (limitWords / (CHUNK_WORDS - MAX_EVENT_WORDS + 1)) + 2][];
         }
 
-        /** Appends an event of {@code k} words (header, time, g, then a and b as k says). Writer only. */
         /** Writes the pending run end, if any, stamped {@code now}. Writer only. */
         void flushEnd(long now) {
             long h = pendingHeader;
@@ -271,18 +273,20 @@ final class ExecTrace {
             }
         }
 
+        /**
+         * Appends an event of {@code k} words (header, time, g, then a and b as k says). Writer
+         * only. The fast path is a bounds check and the stores, small enough that inlining it
+         * at every event site does not crowd the scheduler's hot methods out of the JIT's
+         * inlining budget (with the chunk and limit handling inline, tracing slowed park
+         * ping-pong even after the trace stopped); {@link #addSlow} runs once per chunk.
+         */
         void add(long header, long time, long g, int k, long a, long b) {
             long[] c = cur;
             int i = pos;
-            if (i > CHUNK_WORDS - k && events < maxEvents) {
-                c = nextChunk();
-                i = 0;
-            }
-            if (events >= maxEvents || c == null) {
-                DROPPED.setRelease(this, dropped + 1);   // the writer's own field: a plain read sees its last store
+            if (i > end - k) {
+                addSlow(header, time, g, k, a, b);
                 return;
             }
-            events++;
             c[i] = header;
             c[i + 1] = time;
             c[i + 2] = g;
@@ -293,20 +297,22 @@ final class ExecTrace {
                 }
             }
             pos = i + k;
-            PUBLISHED.setRelease(this, (long) chunk * CHUNK_WORDS + i + k);
+            PUBLISHED.setRelease(this, base + i + k);
         }
 
-        /** Starts the next chunk (the rest of the current one stays zero: padding), or null once released. */
-        private long[] nextChunk() {
+        /** {@link #add} when the chunk is full: the next chunk (the rest of this one stays zero: padding), or a drop. */
+        private void addSlow(long header, long time, long g, int k, long a, long b) {
             long[][] cs = chunks;
-            if (cs == null || chunk + 1 >= cs.length) {
-                return null;   // released after the export (or, never expected, out of room: drop)
+            long next = base + CHUNK_WORDS;
+            if (cs == null || next + k > limitWords || chunk + 1 >= cs.length) {
+                DROPPED.setRelease(this, dropped + 1);   // the writer's own field: a plain read sees its last store
+                return;   // full (or released after the export)
             }
-            long[] c = new long[CHUNK_WORDS];
-            cs[++chunk] = c;
-            cur = c;
+            cur = cs[++chunk] = new long[CHUNK_WORDS];
+            base = next;
             pos = 0;
-            return c;
+            end = (int) Math.min(CHUNK_WORDS, limitWords - next);
+            add(header, time, g, k, a, b);
         }
 
         /** Words written so far. Reader. */

@@ -265,11 +265,6 @@ public final class G implements Executor, GoHandle {
         return Optional.of(WaitReason.classify(thread(), set, null));   // WaitReason.of without a stack
     }
 
-    /** Why this goroutine, whose run just ended parked, waits; for the trace's GoBlock. Its M. */
-    WaitReason blockReason() {
-        return WaitReason.classify(thread(), WaitReason.ofCode(waitReason), null);
-    }
-
     @Override
     public Optional<Duration> waitingFor() {
         long since = schedNanos;   // race: read before the state, so a fresh park is not aged by an old stamp

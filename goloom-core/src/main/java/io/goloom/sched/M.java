@@ -64,6 +64,9 @@ final class M extends Thread {
      * {@link #flushTraceEnd} costs tracing-off code one read of this field.
      */
     boolean traceEndPending;
+    /** The park blocker class {@link #blockReason} saw last, and its reason. This M only. */
+    private Class<?> lastBlockerClass;
+    private WaitReason lastBlockerReason;
     /** The goroutine mounted now, or null. Written by this thread; read by goroutine code on it and by observers. */
     volatile G curg;
     private int rand;
@@ -271,7 +274,7 @@ final class M extends Thread {
         tr = sched.trace;
         if (tr != null) {
             tr.goStop(this, dead ? ExecTrace.GO_END : waiting ? ExecTrace.GO_BLOCK : ExecTrace.GO_YIELDED,
-                    pp.id, g.id, waiting ? g.blockReason().code() : 0);
+                    pp.id, g.id, waiting ? blockReason(g) : 0);
             if (dead || p == null) {
                 // A GoEnd is written before goexit (see below); and when sysmon took the P this M
                 // goes elsewhere, not straight to a next run.
@@ -281,6 +284,29 @@ final class M extends Thread {
         if (dead) {
             sched.goexit(g);   // after the GoEnd: once a runtime has no goroutines, every end is recorded
         }
+    }
+
+    /**
+     * Why {@code g}, whose run on this M just ended parked, waits, as {@link WaitReason#code}:
+     * {@link WaitReason#of} without a stack, with the last park blocker's class and reason
+     * cached here, since an M sees the same few blockers over and over (a ClassValue lookup cost
+     * a ping-pong round trip ~25 ns of tracing overhead).
+     */
+    private byte blockReason(G g) {
+        if (g.waitReason != 0) {
+            return g.waitReason;
+        }
+        Thread t = g.thread();
+        Object blocker = LockSupport.getBlocker(t);
+        if (blocker == null) {
+            return WaitReason.classify(t, null, null).code();
+        }
+        Class<?> c = blocker.getClass();
+        if (c != lastBlockerClass) {
+            lastBlockerReason = WaitReason.ofBlocker(c);
+            lastBlockerClass = c;
+        }
+        return lastBlockerReason.code();
     }
 
     /** Writes the end of this M's last run if it is still pending (see {@link ExecTrace#goStop}). */

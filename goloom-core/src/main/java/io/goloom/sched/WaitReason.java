@@ -98,7 +98,7 @@ public enum WaitReason {
         }
         Object blocker = LockSupport.getBlocker(t);
         if (blocker != null) {
-            return BY_BLOCKER.get(blocker.getClass());
+            return ofBlocker(blocker.getClass());
         }
         Thread.State state = t.getState();
         if (state == Thread.State.BLOCKED) {
@@ -123,6 +123,11 @@ public enum WaitReason {
         // Without the stack: the JDK parks a sleeping virtual thread with a timeout and no
         // blocker; so does its poller for an I/O wait with a timeout, which this cannot tell.
         return state == Thread.State.TIMED_WAITING ? SLEEP : PARK;
+    }
+
+    /** The reason a park blocker of class {@code c} stands for. */
+    static WaitReason ofBlocker(Class<?> c) {
+        return BY_BLOCKER.get(c);
     }
 
     /** The reason a park blocker of each class stands for. */
