@@ -66,15 +66,22 @@ final class ExecTrace {
     static final int PROC_STOP = 12;
     /** A timer of P's heap fired (a sleep ended, a GoTimer or ticker fired). */
     static final int TIMER_FIRE = 13;
+    /**
+     * A run's end and the next run's start on the same M and P at one time, stored as one
+     * event ({@link #goStart}): g = the goroutine whose run ended, a = the one that starts; the
+     * header carries the end's type (bits 40-47) and reason. The export writes both.
+     */
+    static final int GO_SWITCH = 14;
 
     /** Arguments each type stores after its three words (header, time, goroutine). */
-    private static final byte[] ARGS = new byte[TIMER_FIRE + 1];
+    private static final byte[] ARGS = new byte[GO_SWITCH + 1];
 
     static {
         ARGS[GO_CREATE] = 1;
         ARGS[GO_UNBLOCK] = 1;
         ARGS[HANDOFF] = 1;
         ARGS[STEAL] = 2;
+        ARGS[GO_SWITCH] = 1;
     }
 
     /** Words per chunk (32 KB). An event never straddles two: see {@link Buf#add}. */
@@ -129,14 +136,22 @@ final class ExecTrace {
 
     /**
      * Records that {@code m} mounts {@code g} on P {@code pid}, and first the end of m's
-     * previous run if it is still pending ({@link #goStop}): one clock read for both.
+     * previous run if it is still pending ({@link #goStop}): one clock read for both, and, on
+     * the same P (always but after a {@code Go.blocking} swapped it), one {@link #GO_SWITCH}
+     * event of 4 words for both instead of two of 3.
      */
     void goStart(M m, int pid, long g) {
         long now = System.nanoTime();
         Buf buf = bufOf(m);
-        buf.flushEnd(now);
+        long end = buf.pendingHeader;
         m.traceEndPending = false;
-        buf.add(GO_START | (long) (pid + 1) << 8, now, g, 3, 0, 0);
+        if (end != 0 && pid(end) == pid) {
+            buf.pendingHeader = 0;
+            buf.add((end & ~0xFFL) | GO_SWITCH | (end & 0xFF) << 40, now, buf.pendingG, 4, g, 0);
+        } else {
+            buf.flushEnd(now);
+            buf.add(GO_START | (long) (pid + 1) << 8, now, g, 3, 0, 0);
+        }
         buf.stamp = now;
     }
 
@@ -345,8 +360,13 @@ final class ExecTrace {
         return (int) ((header >>> 8) & 0xFFFFFF) - 1;
     }
 
-    /** A GoBlock's {@link WaitReason}, or null (other events, and traces of unknown reasons). */
+    /** A GoBlock's (or a GoSwitch's block's) {@link WaitReason}, or null (other events, and traces of unknown reasons). */
     static WaitReason reason(long header) {
         return WaitReason.ofCode((int) (header >>> 32) & 0xFF);
+    }
+
+    /** The type of the run end a {@link #GO_SWITCH} stands for. */
+    static int switchEndType(long header) {
+        return (int) (header >>> 40) & 0xFF;
     }
 }

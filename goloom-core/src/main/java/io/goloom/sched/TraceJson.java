@@ -123,7 +123,7 @@ final class TraceJson {
     /** 0 for events that end something, 2 for those that start something, 1 for the rest. */
     private static int rank(int type) {
         return switch (type) {
-            case GO_END, GO_BLOCK, GO_YIELDED, HANDOFF, PROC_STOP -> 0;
+            case GO_END, GO_BLOCK, GO_YIELDED, GO_SWITCH, HANDOFF, PROC_STOP -> 0;
             case GO_START, PROC_START -> 2;
             default -> 1;
         };
@@ -148,7 +148,7 @@ final class TraceJson {
             while (!heads.isEmpty()) {
                 Cursor c = heads.poll();
                 event(c);
-                events++;
+                events += type(c.header) == GO_SWITCH ? 2 : 1;
                 c.next();
                 if (c.load()) {
                     heads.add(c);
@@ -192,39 +192,11 @@ final class TraceJson {
             tid = OTHER_TID;
         }
         switch (type) {
-            case GO_START -> {
-                Run r = new Run(g, t, mid, pid);
-                Run prev = openOnM.put(mid, r);
-                if (prev != null) {
-                    slice(prev, tid, t, "unknown");   // its end was dropped (buffer full)
-                }
-                if (pid >= 0) {
-                    Run onP = openOnP.put(pid, r);
-                    if (onP != null) {
-                        slice(onP, pid, t, "unknown");   // likewise
-                    }
-                }
-                Unblock u = pendingUnblocks.remove(g);
-                if (u != null) {
-                    long id = ++flowIds;
-                    flow("s", id, u.tid, u.ts);
-                    flow("f", id, tid, t);
-                }
-            }
-            case GO_END, GO_BLOCK, GO_YIELDED -> {
-                String how = type == GO_END ? "end" : type == GO_BLOCK ? "block" : "yield";
-                blockReason = type == GO_BLOCK ? reason(c.header) : null;
-                Run r = openOnM.get(mid);
-                if (r != null && r.g == g) {
-                    openOnM.remove(mid);
-                    slice(r, tid, t, how);
-                    Run onP = r.pid >= 0 ? openOnP.get(r.pid) : null;
-                    if (onP == r) {
-                        openOnP.remove(r.pid);
-                        slice(r, r.pid, t, how);
-                    }
-                }
-                blockReason = null;
+            case GO_START -> start(g, t, mid, pid, tid);
+            case GO_END, GO_BLOCK, GO_YIELDED -> end(type, c.header, g, t, mid, tid);
+            case GO_SWITCH -> {
+                end(switchEndType(c.header), c.header, g, t, mid, tid);
+                start(a, t, mid, pid, tid);
             }
             case HANDOFF -> {
                 Run onP = openOnP.get(pid);
@@ -263,6 +235,44 @@ final class TraceJson {
             }
             default -> throw new IllegalStateException("unknown trace event type " + type);
         }
+    }
+
+    /** A run of {@code g} starts on M {@code mid} (track {@code tid}) and P {@code pid} at {@code t}. */
+    private void start(long g, long t, int mid, int pid, int tid) throws IOException {
+        Run r = new Run(g, t, mid, pid);
+        Run prev = openOnM.put(mid, r);
+        if (prev != null) {
+            slice(prev, tid, t, "unknown");   // its end was dropped (buffer full)
+        }
+        if (pid >= 0) {
+            Run onP = openOnP.put(pid, r);
+            if (onP != null) {
+                slice(onP, pid, t, "unknown");   // likewise
+            }
+        }
+        Unblock u = pendingUnblocks.remove(g);
+        if (u != null) {
+            long id = ++flowIds;
+            flow("s", id, u.tid, u.ts);
+            flow("f", id, tid, t);
+        }
+    }
+
+    /** {@code g}'s run on M {@code mid} ends at {@code t}, as {@code type} says (GoEnd, GoBlock, yield). */
+    private void end(int type, long header, long g, long t, int mid, int tid) throws IOException {
+        String how = type == GO_END ? "end" : type == GO_BLOCK ? "block" : "yield";
+        blockReason = type == GO_BLOCK ? reason(header) : null;
+        Run r = openOnM.get(mid);
+        if (r != null && r.g == g) {
+            openOnM.remove(mid);
+            slice(r, tid, t, how);
+            Run onP = r.pid >= 0 ? openOnP.get(r.pid) : null;
+            if (onP == r) {
+                openOnP.remove(r.pid);
+                slice(r, r.pid, t, how);
+            }
+        }
+        blockReason = null;
     }
 
     /**
