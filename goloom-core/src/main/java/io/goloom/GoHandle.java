@@ -1,5 +1,8 @@
 package io.goloom;
 
+import io.goloom.sched.Scheduler;
+import io.goloom.sched.WaitReason;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -48,6 +51,18 @@ public interface GoHandle {
      * (at most 10 ms), which is what leak reports need.
      */
     Optional<Duration> waitingFor();
+
+    /**
+     * Why the goroutine waits, if it is {@link GoroutineState#WAITING} now; empty otherwise.
+     * The reason its code set before parking ({@link Scheduler#setWaitReason}: goloom's
+     * channels, {@code Go.sleep}), else a guess from its park blocker and thread state (see
+     * {@link WaitReason#of}); scheddetail prints it.
+     *
+     * <pre>{@code
+     * h.waitReason().ifPresent(r -> System.out.println("goroutine " + h.id() + " [" + r.label() + "]"));
+     * }</pre>
+     */
+    Optional<WaitReason> waitReason();
 
     /** True once the goroutine's task has returned or thrown (its thread has terminated). */
     default boolean isDone() {

@@ -5,12 +5,14 @@ import io.goloom.sched.Scheduler;
 import io.goloom.sched.Timer;
 import io.goloom.sched.VirtualThreads;
 import io.goloom.trace.DebugSettings;
+import io.goloom.trace.DebugTrace;
 import io.goloom.trace.GoroutineDump;
 import io.goloom.trace.RuntimeMBean;
 import io.goloom.trace.SchedTracer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,18 +68,26 @@ public final class GoRuntime implements AutoCloseable {
     private final SchedTracer tracer;
     /** The JMX registration ({@code io.goloom:type=GoRuntime,name=...}) until close; null if JMX refused it. */
     private final RuntimeMBean mbean;
+    /** The execution trace {@code trace=FILE} asked for ({@link DebugSettings}), or null; written at close. */
+    private final DebugTrace debugTrace;
 
     /**
      * Builds the scheduler, then starts the tracer last: its thread reads {@link #sched}, which
      * {@code Thread.start} publishes to it.
      *
      * @param schedtrace the tracer's period, or null for none
+     * @param tracePath the execution trace's file ({@link DebugTrace#claim}), or null for none
      */
-    private GoRuntime(Builder b, Duration schedtrace, boolean scheddetail) {
+    private GoRuntime(Builder b, Duration schedtrace, boolean scheddetail, Path tracePath) {
         this.sched = new Scheduler(this, new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
                 b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
                 b.uncaughtExceptionHandler, b.diagnostics));
         this.mbean = registerMBean(b.diagnostics);
+        try {
+            this.debugTrace = tracePath == null ? null : DebugTrace.start(this, tracePath, b.diagnostics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("goloom: cannot start the execution trace to " + tracePath, e);
+        }
         this.tracer = schedtrace == null ? null : SchedTracer.start(this, schedtrace, scheddetail, b.diagnostics);
     }
 
@@ -229,6 +239,21 @@ public final class GoRuntime implements AutoCloseable {
     /** Counters of every P, read without stopping them. */
     public List<ProcStats> procStats() {
         return sched.procStats();
+    }
+
+    /**
+     * Each P's schedule-latency histogram (ready to running, on the sampled runs of
+     * {@link ProcStats#latencySamples()}), index = P id, since the runtime started: a racy
+     * snapshot, as {@link #procStats()}. Subtract an older snapshot
+     * ({@link LatencyHistogram#minus}) for an interval.
+     *
+     * <pre>{@code
+     * LatencyHistogram all = LatencyHistogram.sum(rt.scheduleLatency());
+     * System.out.println("p99 " + all.percentile(0.99) + " ns over " + all.count() + " samples");
+     * }</pre>
+     */
+    public List<LatencyHistogram> scheduleLatency() {
+        return sched.scheduleLatency();
     }
 
     /**
@@ -412,6 +437,9 @@ public final class GoRuntime implements AutoCloseable {
         } finally {
             // The trace runs through the shutdown (it shows what close waits for) and stops
             // with it; not when shutdown refused to start (called from one of our goroutines).
+            if (debugTrace != null && sched.isClosing()) {
+                debugTrace.close();
+            }
             if (tracer != null && sched.isClosing()) {
                 tracer.close();
             }
@@ -654,7 +682,8 @@ public final class GoRuntime implements AutoCloseable {
             if (period == null && detail) {
                 diagnostics.println("goloom: scheddetail=1 prints nothing without schedtrace=<ms> (as in Go)");
             }
-            return new GoRuntime(this, period, detail);
+            Path tracePath = debug.trace().map(p -> DebugTrace.claim(p, name, debug)).orElse(null);
+            return new GoRuntime(this, period, detail, tracePath);
         }
     }
 }

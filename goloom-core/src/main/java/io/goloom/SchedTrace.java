@@ -1,13 +1,12 @@
 package io.goloom;
 
-import io.goloom.sched.Timer;
+import io.goloom.sched.WaitReason;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A snapshot of a runtime's scheduler, the numbers behind Go's {@code GODEBUG=schedtrace}
@@ -98,9 +97,9 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
      * //   P1: status=0 schedtick=6 syscalltick=0 m=-1 runqsize=0 gfreecnt=0 timerslen=0
      * //   M0: p=0 curg=81 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=false lockedg=-1
      * //   M1: p=-1 curg=-1 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false blocked=false lockedg=65
-     * //   G1: status=4(park) m=-1 lockedm=-1
+     * //   G1: status=4(sync) m=-1 lockedm=-1
      * //   G49: status=4(sleep) m=-1 lockedm=-1
-     * //   G65: status=4(timed park) m=-1 lockedm=1
+     * //   G65: status=4(lock) m=-1 lockedm=1
      * //   G81: status=2() m=0 lockedm=-1
      * }</pre>
      *
@@ -114,17 +113,10 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
      *
      * <p>G lines: {@code status} is Go's number for the {@link GoroutineState}: {@code NEW} 0
      * ({@code _Gidle}), {@code RUNNABLE} 1, {@code RUNNING} 2, {@code WAITING} 4, {@code DEAD} 6.
-     * The wait reason, in parentheses, is empty unless the goroutine is WAITING; then it comes
-     * from its thread, since goloom does not record why a goroutine parked:
-     * <ul>
-     *   <li>{@code sleep}: parked in {@code Go.sleep} (its park blocker is a goloom timer);
-     *   <li>{@code park}: any other untimed park ({@code Thread.State.WAITING}: locks, queues,
-     *       latches, {@code Object.wait}, {@code join}, socket I/O, ...);
-     *   <li>{@code timed park}: {@code Thread.State.TIMED_WAITING}: {@code Thread.sleep}, or any
-     *       wait with a timeout (the JDK reports them alike);
-     *   <li>{@code synchronized}: {@code Thread.State.BLOCKED}, entering a monitor;
-     *   <li>empty: the thread was caught between states.
-     * </ul>
+     * The wait reason, in parentheses, is empty unless the goroutine is WAITING; then it is
+     * {@link GoHandle#waitReason}'s {@link WaitReason#label} ({@code chan receive},
+     * {@code sleep}, {@code lock}, {@code sync}, {@code park}, ...), the same as the execution
+     * trace's and goroutine dumps'; empty when the goroutine was caught between states.
      * {@code m} is the M whose {@code curg} is the goroutine in this snapshot, {@code lockedm}
      * the M it is locked to; -1 for none (as Go 1.19 prints nil). The goroutines are read after
      * this snapshot was taken, so a G line may disagree with the M lines by a transition.
@@ -163,7 +155,7 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
         for (GoHandle g : gs) {
             GoroutineState state = g.state();
             sb.append("  G").append(g.id()).append(": status=").append(goStatus(state)).append('(')
-                    .append(state == GoroutineState.WAITING ? waitReason(g.thread()) : "").append(") m=")
+                    .append(state == GoroutineState.WAITING ? waitReason(g) : "").append(") m=")
                     .append(mByCurg.getOrDefault(g.id(), -1)).append(" lockedm=")
                     .append(mByLocked.getOrDefault(g.id(), -1)).append('\n');
         }
@@ -181,13 +173,8 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
         };
     }
 
-    /** Why a WAITING goroutine waits, as far as its thread tells; see {@link #detail}. */
-    private static String waitReason(Thread t) {
-        return switch (t.getState()) {
-            case WAITING -> LockSupport.getBlocker(t) instanceof Timer ? "sleep" : "park";
-            case TIMED_WAITING -> "timed park";
-            case BLOCKED -> "synchronized";
-            default -> "";
-        };
+    /** Why a WAITING goroutine waits: {@link GoHandle#waitReason}; see {@link #detail}. */
+    private static String waitReason(GoHandle g) {
+        return g.waitReason().map(WaitReason::label).orElse("");
     }
 }

@@ -60,8 +60,8 @@ class GoroutineDumpTest {
 
             String dump = rt.goroutineDump();
             assertTrue(dump.startsWith("goroutine dump of runtime \"" + rt.name() + "\": 51 goroutines in 2 groups\n"), dump);
-            assertTrue(dump.contains("\n50 goroutines waiting in CountDownLatch.await for "), dump);
-            assertTrue(dump.contains("\n1 goroutine waiting in CountDownLatch.await for "), dump);
+            assertTrue(dump.contains("\n50 goroutines waiting [sync] in CountDownLatch.await for "), dump);
+            assertTrue(dump.contains("\n1 goroutine waiting [sync] in CountDownLatch.await for "), dump);
             assertTrue(dump.contains("GoroutineDumpTest.awaitQuietly"), dump);
             assertTrue(dump.contains("goroutine " + leaky.get().id() + " \"leaky\" waiting "), dump);
             assertTrue(dump.contains(", created by goroutine " + parent.id()), dump);
@@ -113,8 +113,8 @@ class GoroutineDumpTest {
             awaitCondition(() -> jdkSleep.state() == GoroutineState.WAITING && goSleep.state() == GoroutineState.WAITING,
                     WAIT, () -> "both to park");
             String dump = rt.goroutineDump();
-            assertTrue(dump.contains("1 goroutine waiting in Thread.sleep for "), dump);
-            assertTrue(dump.contains("1 goroutine waiting in Go.sleep for "), dump);
+            assertTrue(dump.contains("1 goroutine waiting [sleep] in Thread.sleep for "), dump);
+            assertTrue(dump.contains("1 goroutine waiting [sleep] in Go.sleep for "), dump);
             jdkSleep.thread().interrupt();
             goSleep.thread().interrupt();
         }

@@ -160,7 +160,7 @@ class SchedTraceTest {
 
     /**
      * Every scheddetail line has Go's fields in Go's order; goroutines parked on a latch are
-     * status=4(park), and the other wait reasons follow the documented mapping.
+     * status=4(sync), and the other wait reasons are WaitReason's labels too.
      */
     @Test
     @Timeout(20)
@@ -229,11 +229,11 @@ class SchedTraceTest {
             assertTrue(ms >= 1, detail);
             assertTrue(gs >= 8, detail);
             for (GoHandle g : parked) {
-                assertTrue(detail.contains("\n  G" + g.id() + ": status=4(park) m=-1 lockedm=-1\n"), detail);
+                assertTrue(detail.contains("\n  G" + g.id() + ": status=4(sync) m=-1 lockedm=-1\n"), detail);
             }
             assertTrue(detail.contains("\n  G" + goSleeper.id() + ": status=4(sleep) m=-1 lockedm=-1\n"), detail);
-            assertTrue(detail.contains("\n  G" + threadSleeper.id() + ": status=4(timed park) m=-1"), detail);
-            assertTrue(detail.contains("\n  G" + blocked.id() + ": status=4(synchronized) m=-1"), detail);
+            assertTrue(detail.contains("\n  G" + threadSleeper.id() + ": status=4(sleep) m=-1"), detail);
+            assertTrue(detail.contains("\n  G" + blocked.id() + ": status=4(lock) m=-1"), detail);
             gate.countDown();
             goSleeper.thread().interrupt();
             threadSleeper.thread().interrupt();
@@ -296,7 +296,7 @@ class SchedTraceTest {
                     throw new RuntimeException(e);
                 }
             });
-            String parkedLine = "  G" + waiter.id() + ": status=4(park) m=-1 lockedm=-1";
+            String parkedLine = "  G" + waiter.id() + ": status=4(sync) m=-1 lockedm=-1";
             TestSupport.awaitCondition(() -> bytes.toString(StandardCharsets.UTF_8).contains(parkedLine + "\n"),
                     Duration.ofSeconds(10), () -> "\"" + parkedLine + "\" printed, got:\n" + bytes);
             gate.countDown();
@@ -304,7 +304,7 @@ class SchedTraceTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         List<String> warnings = out.lines().filter(l -> l.contains("gctrace")).toList();
         assertEquals(List.of("goloom: -Dgoloom.debug: ignoring unknown setting(s) \"gctrace=1\""
-                + " (known: schedtrace, scheddetail)"), warnings);
+                + " (known: schedtrace, scheddetail, trace)"), warnings);
         assertTrue(out.lines().anyMatch(l -> HEADER.matcher(l).matches()), out);
         assertTrue(out.lines().anyMatch(l -> P_LINE.matcher(l).matches()), out);
         assertTrue(out.lines().anyMatch(l -> M_LINE.matcher(l).matches()), out);

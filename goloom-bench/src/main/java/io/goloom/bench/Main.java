@@ -10,16 +10,19 @@ import picocli.CommandLine.Spec;
 /**
  * The entry point of {@code goloom-bench.jar}: {@code bench} (the side-by-side comparison),
  * {@code footprint} (the cost of a parked goroutine, one side per JVM), {@code jmh} (the
- * micro-benchmarks) or {@code dump} (the goroutine dump of a running JVM's runtimes).
+ * micro-benchmarks), {@code dump} (the goroutine dump of a running JVM's runtimes) or
+ * {@code trace} (a program run with an execution trace of its runtimes).
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -jar goloom-bench.jar bench --quick
  * java --add-opens java.base/java.lang=ALL-UNNAMED -jar goloom-bench.jar footprint --side goloom --histogram
  * java -jar goloom-bench.jar jmh -l
  * java -jar goloom-bench.jar dump 12345
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -jar goloom-bench.jar trace --cp app.jar -- com.example.Main
  * </pre>
  */
-@Command(name = "goloom-bench", subcommands = {BenchCommand.class, FootprintCommand.class, JmhCommand.class, DumpCommand.class},
+@Command(name = "goloom-bench", subcommands = {BenchCommand.class, FootprintCommand.class, JmhCommand.class, DumpCommand.class,
+        TraceCommand.class},
         description = "Measures goloom against the JDK default virtual-thread scheduler and Go.")
 public final class Main implements Runnable {
 
@@ -36,6 +39,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: bench, footprint, jmh or dump");
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: bench, footprint, jmh, dump or trace");
     }
 }

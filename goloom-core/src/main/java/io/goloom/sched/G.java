@@ -57,15 +57,21 @@ public final class G implements Executor, GoHandle {
     // part of a parked virtual thread is ~750-820 bytes, so each byte here costs a million
     // goroutines ~0.1%: the thread is reached through cont, the sampled runs are chosen by the
     // run generation in status, and there are two timestamps (creation, one scheduling sample
-    // that doubles as "parked since"). The creator's id (Go's parentGoid) took it from 64.
+    // that doubles as "parked since"). The creator's id (Go's parentGoid) took it from 64; the
+    // wait reason took the byte of the adopted flag, which parentId now encodes.
 
     final Scheduler sched;
     /** The JDK's runContinuation of the goroutine's thread: running it mounts the goroutine. */
     final Runnable cont;
     final long id;
     final long createdNanos;
-    /** The goroutine that created this one (Go's {@code parentGoid}), 0 if none (created outside, or adopted). */
-    final long parentId;
+    /**
+     * The goroutine that created this one (Go's {@code parentGoid}), 0 if created outside the
+     * runtime, {@link #FOREIGN} if adopted (see "Foreign threads").
+     */
+    private final long parentId;
+    /** {@link #parentId} of an adopted thread: that flag costs no byte of its own. */
+    private static final long FOREIGN = -1;
 
     /** State and run generation; CAS as in the table above. */
     private volatile int status;
@@ -89,8 +95,12 @@ public final class G implements Executor, GoHandle {
     long schedNanos;
     /** The P it last ran on, -1 before its first run. Written by its M; read racily. */
     short lastP = -1;
-    /** True when adopted from an inheriting virtual thread rather than created by goloom. */
-    final boolean foreign;
+    /**
+     * Why it parks, as its code said with {@link Scheduler#setWaitReason} ({@link WaitReason#code}),
+     * or 0. Written by the goroutine itself while mounted, cleared by its M as a run starts;
+     * read by that M as the run ends and racily by observers.
+     */
+    byte waitReason;
     /** Set by {@code Go.yield()} just before {@code Thread.yield()}; read and cleared by execute on the same carrier. */
     boolean yieldToGlobal;
 
@@ -104,7 +114,6 @@ public final class G implements Executor, GoHandle {
         this.sched = sched;
         this.id = id;
         this.parentId = parentId;
-        this.foreign = false;
         this.createdNanos = System.nanoTime();
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
         this.cont = Scheduler.VT.continuationOf(Scheduler.VT.newThread(this, name, task));
@@ -114,8 +123,7 @@ public final class G implements Executor, GoHandle {
     G(Scheduler sched, long id, Runnable cont) {
         this.sched = sched;
         this.id = id;
-        this.parentId = 0;
-        this.foreign = true;
+        this.parentId = FOREIGN;
         this.createdNanos = System.nanoTime();
         this.cont = cont;
     }
@@ -240,7 +248,21 @@ public final class G implements Executor, GoHandle {
 
     @Override
     public long parentId() {
-        return parentId;
+        return parentId == FOREIGN ? 0 : parentId;
+    }
+
+    /** True when adopted from an inheriting virtual thread rather than created by goloom. */
+    boolean foreign() {
+        return parentId == FOREIGN;
+    }
+
+    @Override
+    public Optional<WaitReason> waitReason() {
+        WaitReason set = WaitReason.ofCode(waitReason);   // race: read before the state, as in waitingFor
+        if (state() != GoroutineState.WAITING) {
+            return Optional.empty();
+        }
+        return Optional.of(WaitReason.classify(thread(), set, null));   // WaitReason.of without a stack
     }
 
     @Override

@@ -58,6 +58,15 @@ final class M extends Thread {
     boolean spinning;
     /** Set by runqget/findRunnable: the G came from runnext and inherits the time slice. */
     boolean inheritTime;
+    /**
+     * The end of this M's last run waits in {@link #traceBuf} to share the next start's clock
+     * read ({@link ExecTrace#goStop}). This M only; false whenever no trace records here, so
+     * {@link #flushTraceEnd} costs tracing-off code one read of this field.
+     */
+    boolean traceEndPending;
+    /** The park blocker class {@link #blockReason} saw last, and its reason. This M only. */
+    private Class<?> lastBlockerClass;
+    private WaitReason lastBlockerReason;
     /** The goroutine mounted now, or null. Written by this thread; read by goroutine code on it and by observers. */
     volatile G curg;
     private int rand;
@@ -224,6 +233,7 @@ final class M extends Thread {
         pp.count(P.C_RUNS);
         int running = g.markRunning();
         g.lastP = (short) pp.id;
+        g.waitReason = 0;   // a reason is said again before each park (Scheduler.setWaitReason)
         if (G.tracked(running)) {
             long now = System.nanoTime();
             lastNow = now;
@@ -238,7 +248,7 @@ final class M extends Thread {
         ExecTrace tr = sched.trace;   // off: a load and a never-taken branch (see Scheduler.trace)
         if (tr != null) {
             // Before mount: from then sysmon may retake pp, and its Handoff must come later.
-            tr.recordOn(this, ExecTrace.GO_START, pp.id, g.id, 0, 0);
+            tr.goStart(this, pp.id, g.id);
         }
         pp.mount(this);
         try {
@@ -263,11 +273,47 @@ final class M extends Thread {
         }
         tr = sched.trace;
         if (tr != null) {
-            tr.recordOn(this, dead ? ExecTrace.GO_END : waiting ? ExecTrace.GO_BLOCK : ExecTrace.GO_YIELDED,
-                    pp.id, g.id, 0, 0);
+            tr.goStop(this, dead ? ExecTrace.GO_END : waiting ? ExecTrace.GO_BLOCK : ExecTrace.GO_YIELDED,
+                    pp.id, g.id, waiting ? blockReason(g) : 0);
+            if (dead || p == null) {
+                // A GoEnd is written before goexit (see below); and when sysmon took the P this M
+                // goes elsewhere, not straight to a next run.
+                flushTraceEnd();
+            }
         }
         if (dead) {
             sched.goexit(g);   // after the GoEnd: once a runtime has no goroutines, every end is recorded
+        }
+    }
+
+    /**
+     * Why {@code g}, whose run on this M just ended parked, waits, as {@link WaitReason#code}:
+     * {@link WaitReason#of} without a stack, with the last park blocker's class and reason
+     * cached here, since an M sees the same few blockers over and over (a ClassValue lookup cost
+     * a ping-pong round trip ~25 ns of tracing overhead).
+     */
+    private byte blockReason(G g) {
+        if (g.waitReason != 0) {
+            return g.waitReason;
+        }
+        Thread t = g.thread();
+        Object blocker = LockSupport.getBlocker(t);
+        if (blocker == null) {
+            return WaitReason.classify(t, null, null).code();
+        }
+        Class<?> c = blocker.getClass();
+        if (c != lastBlockerClass) {
+            lastBlockerReason = WaitReason.ofBlocker(c);
+            lastBlockerClass = c;
+        }
+        return lastBlockerReason.code();
+    }
+
+    /** Writes the end of this M's last run if it is still pending (see {@link ExecTrace#goStop}). */
+    private void flushTraceEnd() {
+        if (traceEndPending) {
+            traceEndPending = false;
+            traceBuf.flushEnd(System.nanoTime());
         }
     }
 
@@ -292,6 +338,7 @@ final class M extends Thread {
             final P pp = p;
             G g;
             if (pp.timers.dueNow()) {
+                flushTraceEnd();
                 runTimers(pp.timers);
             }
             // Fairness: otherwise two goroutines respawning each other could keep the local
@@ -315,6 +362,7 @@ final class M extends Thread {
             if ((g = pp.runqget(this)) != null) {
                 return g;
             }
+            flushTraceEnd();   // no straight pick: the run that ended is written now, stamped now
             if (s.globalQueueLength() > 0 && (g = s.globrunqget(pp, 0)) != null) {
                 inheritTime = false;
                 return g;

@@ -1,5 +1,6 @@
 package io.goloom.sched;
 
+import io.goloom.LatencyHistogram;
 import io.goloom.ProcStats;
 
 import java.lang.invoke.MethodHandles;
@@ -145,6 +146,11 @@ final class P {
     /** Scratch for overflow batches: half a queue plus the goroutine being queued; reused. */
     final G[] overflowBatch;
     private final long[] counters = new long[N_COUNTERS];
+    /**
+     * The sampled schedule latencies in {@link LatencyHistogram}'s buckets (2.4 KB). Written by
+     * the owner (setOpaque, no shared write), read racily (getOpaque) by snapshots.
+     */
+    private final long[] latencyBuckets = new long[LatencyHistogram.BUCKETS];
 
     /** This P's batch of goroutine ids (Go's {@code goidcache}): the next one, and the end. Owner-only. */
     private long goidNext, goidEnd;
@@ -485,6 +491,17 @@ final class P {
     void sampleLatency(long nanos) {
         count(C_LATENCY_SAMPLES);
         count(C_LATENCY_NANOS, nanos);
+        int b = LatencyHistogram.bucketOf(nanos);
+        COUNTERS.setOpaque(latencyBuckets, b, latencyBuckets[b] + 1);
+    }
+
+    /** A snapshot of the sampled latencies' histogram. Any thread. */
+    LatencyHistogram latencyHistogram() {
+        long[] copy = new long[LatencyHistogram.BUCKETS];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = (long) COUNTERS.getOpaque(latencyBuckets, i);
+        }
+        return new LatencyHistogram(id, copy);
     }
 
     private long counter(int slot) {

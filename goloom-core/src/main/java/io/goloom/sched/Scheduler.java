@@ -3,6 +3,7 @@ package io.goloom.sched;
 import io.goloom.GoHandle;
 import io.goloom.GoRuntime;
 import io.goloom.ProcStats;
+import io.goloom.LatencyHistogram;
 import io.goloom.SchedTrace;
 import io.goloom.TraceSummary;
 
@@ -372,20 +373,19 @@ public final class Scheduler {
      */
     private void traceReady(ExecTrace tr, G g, int prev) {
         if (prev == G.S_NEW) {
-            tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId, 0);
+            tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), 0);
             return;
         }
-        long by = 0;
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
             G cur = m.curg;
-            if (Thread.currentThread() == m && cur == g) {
-                return;
-            }
             if (Thread.currentThread() != m && cur != null) {
-                by = cur.id;
+                tr.unblockOn(m, g.id, cur.id, coarseNanos);   // goroutine code: the hot case, no clock read
+            } else if (cur != g) {
+                tr.recordOn(m, ExecTrace.GO_UNBLOCK, -1, g.id, 0, 0);   // m's loop: a timer it fired
             }
+            return;
         }
-        tr.record(this, ExecTrace.GO_UNBLOCK, -1, g.id, by, 0);
+        tr.recordShared(ExecTrace.GO_UNBLOCK, -1, g.id, 0, 0);
     }
 
     /**
@@ -459,7 +459,7 @@ public final class Scheduler {
 
     private void unregister(G g) {
         allgs.remove(g);
-        if (g.foreign) {
+        if (g.foreign()) {
             foreign.remove(g.cont);
         }
         if (closing && allgs.isEmpty()) {
@@ -808,6 +808,7 @@ public final class Scheduler {
         Timer t = Timer.sleeper(g.sched, Thread.currentThread());
         t.reset(nanos, 0);
         while (t.isArmed()) {
+            g.waitReason = WaitReason.SLEEP.code();   // each run clears it
             LockSupport.park(t);
             if (Thread.interrupted()) {
                 if (t.stop()) {
@@ -1154,7 +1155,7 @@ public final class Scheduler {
         for (M m : ms) {
             try {
                 long left = joinDeadline - System.nanoTime();
-                if (left > 0) {
+                if (left > 0) {      // every M of allm is started (newm starts it under the lock)
                     m.join(Duration.ofNanos(left));
                 }
             } catch (InterruptedException e) {
@@ -1263,6 +1264,26 @@ public final class Scheduler {
             return m.curg;
         }
         return carrier instanceof FallbackCarrier f ? f.curg : null;
+    }
+
+    /**
+     * Says why the calling goroutine is about to park, for the execution trace's GoBlock,
+     * scheddetail and goroutine dumps ({@link WaitReason}); call it right before the park. It
+     * holds until the goroutine runs again after a park, or sets another; null clears it. Outside
+     * a goroutine it does nothing. A plain write to the goroutine's own record: nothing shared.
+     *
+     * <pre>{@code
+     * while (!ready) {
+     *     Scheduler.setWaitReason(WaitReason.CHAN_RECEIVE);
+     *     LockSupport.park(this);
+     * }
+     * }</pre>
+     */
+    public static void setWaitReason(WaitReason reason) {
+        G g = currentGoroutine();
+        if (g != null) {
+            g.waitReason = reason == null ? 0 : reason.code();
+        }
     }
 
     /** The scheduler of the goroutine the caller is, or null. */
@@ -1524,6 +1545,14 @@ public final class Scheduler {
         }
         return new SchedTrace((System.nanoTime() - startNanos) / 1_000_000, procs, idleProcs, threads,
                 nmspinning.get(), need, idleThreads, runQueue, ps, machines);
+    }
+
+    public List<LatencyHistogram> scheduleLatency() {
+        List<LatencyHistogram> hs = new ArrayList<>(procs);
+        for (P pp : allp) {
+            hs.add(pp.latencyHistogram());
+        }
+        return hs;
     }
 
     public List<ProcStats> procStats() {

@@ -20,8 +20,10 @@ import static io.goloom.sched.ExecTrace.*;
  *
  * <ul>
  *   <li>Goroutine runs are complete events ({@code ph "X"}) named {@code G<id>} on the track
- *       of the M that ran them and on the P's track. A P slice ends early where the P was
- *       taken from the M ({@code Handoff}): the goroutine ran on without it.
+ *       of the M that ran them and on the P's track, with args {@code g}, {@code m}, {@code p},
+ *       {@code end} (how the run ended: {@code block}, {@code yield}, {@code end}, ...) and,
+ *       for a block, {@code reason} ({@link WaitReason#label}). A P slice ends early where the
+ *       P was taken from the M ({@code Handoff}): the goroutine ran on without it.
  *   <li>Everything else is an instant ({@code ph "i"}): goroutine events ({@code GoCreate},
  *       {@code GoUnblock}, {@code GoSched}, {@code GoPreempt}) on the recording thread's track,
  *       P events ({@code Handoff}, {@code Steal}, {@code ProcStart}, {@code ProcStop},
@@ -55,6 +57,9 @@ final class TraceJson {
     /** An open goroutine run on a track. */
     private record Run(long g, long start, int mid, int pid) {
     }
+
+    /** The WaitReason of the GoBlock being written, for {@link #slice}; null for other ends. */
+    private WaitReason blockReason;
 
     /** The unblock waiting for its goroutine's next run. */
     private record Unblock(long ts, int tid) {
@@ -118,7 +123,7 @@ final class TraceJson {
     /** 0 for events that end something, 2 for those that start something, 1 for the rest. */
     private static int rank(int type) {
         return switch (type) {
-            case GO_END, GO_BLOCK, GO_YIELDED, HANDOFF, PROC_STOP -> 0;
+            case GO_END, GO_BLOCK, GO_YIELDED, GO_SWITCH, HANDOFF, PROC_STOP -> 0;
             case GO_START, PROC_START -> 2;
             default -> 1;
         };
@@ -143,7 +148,7 @@ final class TraceJson {
             while (!heads.isEmpty()) {
                 Cursor c = heads.poll();
                 event(c);
-                events++;
+                events += type(c.header) == GO_SWITCH ? 2 : 1;
                 c.next();
                 if (c.load()) {
                     heads.add(c);
@@ -187,37 +192,11 @@ final class TraceJson {
             tid = OTHER_TID;
         }
         switch (type) {
-            case GO_START -> {
-                Run r = new Run(g, t, mid, pid);
-                Run prev = openOnM.put(mid, r);
-                if (prev != null) {
-                    slice(prev, tid, t, "unknown");   // its end was dropped (buffer full)
-                }
-                if (pid >= 0) {
-                    Run onP = openOnP.put(pid, r);
-                    if (onP != null) {
-                        slice(onP, pid, t, "unknown");   // likewise
-                    }
-                }
-                Unblock u = pendingUnblocks.remove(g);
-                if (u != null) {
-                    long id = ++flowIds;
-                    flow("s", id, u.tid, u.ts);
-                    flow("f", id, tid, t);
-                }
-            }
-            case GO_END, GO_BLOCK, GO_YIELDED -> {
-                String how = type == GO_END ? "end" : type == GO_BLOCK ? "block" : "yield";
-                Run r = openOnM.get(mid);
-                if (r != null && r.g == g) {
-                    openOnM.remove(mid);
-                    slice(r, tid, t, how);
-                    Run onP = r.pid >= 0 ? openOnP.get(r.pid) : null;
-                    if (onP == r) {
-                        openOnP.remove(r.pid);
-                        slice(r, r.pid, t, how);
-                    }
-                }
+            case GO_START -> start(g, t, mid, pid, tid);
+            case GO_END, GO_BLOCK, GO_YIELDED -> end(type, c.header, g, t, mid, tid);
+            case GO_SWITCH -> {
+                end(switchEndType(c.header), c.header, g, t, mid, tid);
+                start(a, t, mid, pid, tid);
             }
             case HANDOFF -> {
                 Run onP = openOnP.get(pid);
@@ -225,51 +204,144 @@ final class TraceJson {
                     openOnP.remove(pid);
                     slice(onP, pid, t, "handoff");
                 }
-                instant("Handoff", pid, t, "\"g\":" + g + ",\"fromM\":" + a);
+                instant("Handoff", pid, t).append("\"g\":").append(g).append(",\"fromM\":").append(a);
+                endInstant();
             }
-            case GO_CREATE -> instant("GoCreate", tid, t, "\"g\":" + g + ",\"parent\":" + a);
+            case GO_CREATE -> {
+                instant("GoCreate", tid, t).append("\"g\":").append(g).append(",\"parent\":").append(a);
+                endInstant();
+            }
             case GO_UNBLOCK -> {
-                instant("GoUnblock", tid, t, "\"g\":" + g + ",\"by\":" + a);
+                instant("GoUnblock", tid, t).append("\"g\":").append(g).append(",\"by\":").append(a);
+                endInstant();
                 pendingUnblocks.put(g, new Unblock(t, tid));
             }
-            case GO_SCHED -> instant("GoSched", tid, t, "\"g\":" + g);
-            case GO_PREEMPT -> instant("GoPreempt", tid, t, "\"g\":" + g);
-            case STEAL -> instant("Steal", pid, t, "\"fromP\":" + a + ",\"toP\":" + pid + ",\"count\":" + b);
-            case PROC_START -> instant("ProcStart", pid, t, "\"m\":" + mid);
-            case PROC_STOP -> instant("ProcStop", pid, t, "\"m\":" + mid);
-            case TIMER_FIRE -> instant("TimerFire", pid >= 0 ? pid : tid, t, "\"heap\":" + pid);
+            case GO_SCHED, GO_PREEMPT -> {
+                instant(type == GO_SCHED ? "GoSched" : "GoPreempt", tid, t).append("\"g\":").append(g);
+                endInstant();
+            }
+            case STEAL -> {
+                instant("Steal", pid, t).append("\"fromP\":").append(a).append(",\"toP\":").append(pid)
+                        .append(",\"count\":").append(b);
+                endInstant();
+            }
+            case PROC_START, PROC_STOP -> {
+                instant(type == PROC_START ? "ProcStart" : "ProcStop", pid, t).append("\"m\":").append(mid);
+                endInstant();
+            }
+            case TIMER_FIRE -> {
+                instant("TimerFire", pid >= 0 ? pid : tid, t).append("\"heap\":").append(pid);
+                endInstant();
+            }
             default -> throw new IllegalStateException("unknown trace event type " + type);
         }
     }
 
-    private void begin() throws IOException {
+    /** A run of {@code g} starts on M {@code mid} (track {@code tid}) and P {@code pid} at {@code t}. */
+    private void start(long g, long t, int mid, int pid, int tid) throws IOException {
+        Run r = new Run(g, t, mid, pid);
+        Run prev = openOnM.put(mid, r);
+        if (prev != null) {
+            slice(prev, tid, t, "unknown");   // its end was dropped (buffer full)
+        }
+        if (pid >= 0) {
+            Run onP = openOnP.put(pid, r);
+            if (onP != null) {
+                slice(onP, pid, t, "unknown");   // likewise
+            }
+        }
+        Unblock u = pendingUnblocks.remove(g);
+        if (u != null) {
+            long id = ++flowIds;
+            flow("s", id, u.tid, u.ts);
+            flow("f", id, tid, t);
+        }
+    }
+
+    /** {@code g}'s run on M {@code mid} ends at {@code t}, as {@code type} says (GoEnd, GoBlock, yield). */
+    private void end(int type, long header, long g, long t, int mid, int tid) throws IOException {
+        String how = type == GO_END ? "end" : type == GO_BLOCK ? "block" : "yield";
+        blockReason = type == GO_BLOCK ? reason(header) : null;
+        Run r = openOnM.get(mid);
+        if (r != null && r.g == g) {
+            openOnM.remove(mid);
+            slice(r, tid, t, how);
+            Run onP = r.pid >= 0 ? openOnP.get(r.pid) : null;
+            if (onP == r) {
+                openOnP.remove(r.pid);
+                slice(r, r.pid, t, how);
+            }
+        }
+        blockReason = null;
+    }
+
+    /**
+     * The event being written. Events are built here and copied to {@link #out} through
+     * {@link #chars}, so that an event allocates no strings: a trace is exported right after the
+     * traced code, and the export's garbage would otherwise trigger collections that slow the
+     * traced code's next continuations (the JDK's freeze and thaw take a slower path for stack
+     * chunks a collection has moved), which showed as tracing overhead in benchmarks.
+     */
+    private final StringBuilder line = new StringBuilder(256);
+    private char[] chars = new char[256];
+
+    private StringBuilder begin() {
+        line.setLength(0);
         if (!first) {
-            out.write(",\n");
+            line.append(",\n");
         }
         first = false;
+        return line;
+    }
+
+    private void end() throws IOException {
+        int n = line.length();
+        if (n > chars.length) {
+            chars = new char[Math.max(n, 2 * chars.length)];
+        }
+        line.getChars(0, n, chars, 0);
+        out.write(chars, 0, n);
     }
 
     private void slice(Run r, int tid, long end, String how) throws IOException {
-        begin();
-        out.write("{\"name\":\"G" + r.g + "\",\"cat\":\"goroutine\",\"ph\":\"X\",\"pid\":1,\"tid\":" + tid
-                + ",\"ts\":" + micros(r.start) + ",\"dur\":" + micros(end - r.start)
-                + ",\"args\":{\"g\":" + r.g + ",\"m\":" + r.mid + ",\"p\":" + r.pid + ",\"end\":\"" + how + "\"}}");
+        StringBuilder b = begin().append("{\"name\":\"G").append(r.g).append("\",\"cat\":\"goroutine\",\"ph\":\"X\",\"pid\":1,\"tid\":")
+                .append(tid).append(",\"ts\":");
+        micros(b, r.start).append(",\"dur\":");
+        micros(b, end - r.start).append(",\"args\":{\"g\":").append(r.g).append(",\"m\":").append(r.mid).append(",\"p\":")
+                .append(r.pid).append(",\"end\":\"").append(how).append('"');
+        if (blockReason != null && how.equals("block")) {
+            b.append(",\"reason\":\"").append(blockReason.label()).append('"');
+        }
+        b.append("}}");
+        end();
     }
 
-    private void instant(String name, int tid, long t, String args) throws IOException {
-        begin();
-        out.write("{\"name\":\"" + name + "\",\"cat\":\"sched\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":" + tid
-                + ",\"ts\":" + micros(t) + ",\"args\":{" + args + "}}");
+    /** Starts an instant event; the caller appends its args and calls {@link #endInstant}. */
+    private StringBuilder instant(String name, int tid, long t) {
+        StringBuilder b = begin().append("{\"name\":\"").append(name)
+                .append("\",\"cat\":\"sched\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":").append(tid).append(",\"ts\":");
+        return micros(b, t).append(",\"args\":{");
+    }
+
+    private void endInstant() throws IOException {
+        line.append("}}");
+        end();
     }
 
     private void flow(String ph, long id, int tid, long t) throws IOException {
-        begin();
-        out.write("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"" + ph + "\",\"id\":" + id + ",\"pid\":1,\"tid\":" + tid
-                + ",\"ts\":" + micros(t) + ("f".equals(ph) ? ",\"bp\":\"e\"" : "") + "}");
+        StringBuilder b = begin().append("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"").append(ph).append("\",\"id\":")
+                .append(id).append(",\"pid\":1,\"tid\":").append(tid).append(",\"ts\":");
+        micros(b, t);
+        if ("f".equals(ph)) {
+            b.append(",\"bp\":\"e\"");
+        }
+        b.append('}');
+        end();
     }
 
     private void metadata() throws IOException {
         begin();
+        end();
         out.write("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":");
         string("goloom runtime \"" + sched.name() + "\"");
         out.write("}}");
@@ -286,6 +358,7 @@ final class TraceJson {
 
     private void thread(int tid, String name, int sortIndex) throws IOException {
         begin();
+        end();
         out.write("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":" + tid + ",\"args\":{\"name\":");
         string(name);
         out.write("}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":" + tid
@@ -294,8 +367,17 @@ final class TraceJson {
 
     /** Nanoseconds as microseconds with three decimals, exactly ({@code 1234567 -> 1234.567}). */
     static String micros(long nanos) {
-        String frac = Long.toString(1000 + Math.floorMod(nanos, 1000L)).substring(1);
-        return Math.floorDiv(nanos, 1000L) + "." + frac;
+        return micros(new StringBuilder(), nanos).toString();
+    }
+
+    /** Appends {@link #micros(long)} to {@code b}, allocating nothing. */
+    static StringBuilder micros(StringBuilder b, long nanos) {
+        int frac = (int) Math.floorMod(nanos, 1000L);
+        b.append(Math.floorDiv(nanos, 1000L)).append('.');
+        if (frac < 100) {
+            b.append(frac < 10 ? "00" : "0");
+        }
+        return b.append(frac);
     }
 
     /** Writes {@code s} as a JSON string: quotes, backslashes and control characters escaped. */

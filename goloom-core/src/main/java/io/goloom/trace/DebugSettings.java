@@ -1,5 +1,7 @@
 package io.goloom.trace;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,12 @@ import java.util.Optional;
  *   <li>{@code schedtrace=N}: print Go's schedtrace line every N milliseconds, N in
  *       [{@value #MIN_SCHEDTRACE_MILLIS}, {@value #MAX_SCHEDTRACE_MILLIS}];
  *   <li>{@code scheddetail=1}: with schedtrace, print Go's scheddetail text instead;
- *       {@code 0} or {@code 1}.
+ *       {@code 0} or {@code 1};
+ *   <li>{@code trace=FILE}: record an execution trace of every runtime built (as
+ *       {@code GoRuntime.startTrace}) and write it to {@code FILE} when the runtime closes or
+ *       the JVM exits, whichever comes first; the second and later runtimes of the JVM write to
+ *       {@code FILE} with their name inserted ({@code trace-<name>.json}). {@code ./goloom
+ *       trace -- <main class>} sets it.
  * </ul>
  *
  * <p>A bad value of a known key (e.g. {@code schedtrace=abc}, {@code schedtrace=0}) is an
@@ -40,18 +47,20 @@ public final class DebugSettings {
     /** Bounds of {@code schedtrace}, in milliseconds (1 ms to 1 hour). */
     public static final long MIN_SCHEDTRACE_MILLIS = 1, MAX_SCHEDTRACE_MILLIS = 3_600_000;
 
-    private static final DebugSettings NONE = new DebugSettings("", null, null, List.of());
+    private static final DebugSettings NONE = new DebugSettings("", null, null, null, List.of());
 
     /** Where the text came from, for messages: {@code -Dgoloom.debug} or {@code GOLOOM_DEBUG}. */
     private final String source;
     private final Duration schedtrace;
     private final Boolean scheddetail;
+    private final Path trace;
     private final List<String> ignored;
 
-    private DebugSettings(String source, Duration schedtrace, Boolean scheddetail, List<String> ignored) {
+    private DebugSettings(String source, Duration schedtrace, Boolean scheddetail, Path trace, List<String> ignored) {
         this.source = source;
         this.schedtrace = schedtrace;
         this.scheddetail = scheddetail;
+        this.trace = trace;
         this.ignored = List.copyOf(ignored);
     }
 
@@ -91,6 +100,7 @@ public final class DebugSettings {
         Objects.requireNonNull(source, "source");
         Duration schedtrace = null;
         Boolean scheddetail = null;
+        Path trace = null;
         List<String> ignored = new ArrayList<>();
         for (String entry : text.split(",")) {
             int eq = entry.indexOf('=');
@@ -102,11 +112,26 @@ public final class DebugSettings {
                                 + MIN_SCHEDTRACE_MILLIS + ", " + MAX_SCHEDTRACE_MILLIS + "]"));
             } else if (eq >= 0 && key.equals("scheddetail")) {
                 scheddetail = parseLong(source, key, value, 0, 1, "0 or 1") == 1;
+            } else if (eq >= 0 && key.equals("trace")) {
+                trace = parsePath(source, key, value);
             } else if (!entry.isBlank()) {
                 ignored.add(entry.strip());
             }
         }
-        return new DebugSettings(source, schedtrace, scheddetail, ignored);
+        return new DebugSettings(source, schedtrace, scheddetail, trace, ignored);
+    }
+
+    /** {@code value} as a file path, or an error naming source, key and value. */
+    private static Path parsePath(String source, String key, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(source + ": " + key + " must name a file, was \"\"");
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(source + ": " + key + " must name a file, was \"" + value + "\": "
+                    + e.getReason());
+        }
     }
 
     /** {@code value} as a long in [min, max], or an error naming source, key, value and range. */
@@ -133,10 +158,20 @@ public final class DebugSettings {
         return Optional.ofNullable(scheddetail);
     }
 
+    /** The execution trace file, if the setting names one. */
+    public Optional<Path> trace() {
+        return Optional.ofNullable(trace);
+    }
+
+    /** Where the setting came from, for messages: {@code -Dgoloom.debug} or {@code GOLOOM_DEBUG}. */
+    public String source() {
+        return source;
+    }
+
     /**
      * One line naming the entries that were ignored, for the diagnostics stream, or empty:
      * {@code goloom: GOLOOM_DEBUG: ignoring unknown setting(s) "gctrace=1", "foo" (known:
-     * schedtrace, scheddetail)}.
+     * schedtrace, scheddetail, trace)}.
      */
     public Optional<String> warning() {
         if (ignored.isEmpty()) {
@@ -146,6 +181,6 @@ public final class DebugSettings {
         for (int i = 0; i < ignored.size(); i++) {
             sb.append(i == 0 ? "\"" : ", \"").append(ignored.get(i)).append('"');
         }
-        return Optional.of(sb.append(" (known: schedtrace, scheddetail)").toString());
+        return Optional.of(sb.append(" (known: schedtrace, scheddetail, trace)").toString());
     }
 }

@@ -2,6 +2,7 @@ package io.goloom.trace;
 
 import io.goloom.GoHandle;
 import io.goloom.GoroutineState;
+import io.goloom.sched.WaitReason;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,13 +17,14 @@ import java.util.Optional;
 /**
  * A goroutine dump, like pprof's goroutine profile with {@code debug=1}: the live goroutines
  * grouped by state and identical stack, the biggest group first, each with its count, its
- * wait reason, the range of how long its members have waited, its stack, and its members
+ * wait reason (the {@link WaitReason} that the trace and scheddetail print too, and the call
+ * it waits in), the range of how long its members have waited, its stack, and its members
  * (id, name, wait, creator; the first {@value #LISTED_PER_GROUP}, then the other ids).
  *
  * <pre>
  * goroutine dump of runtime "demo": 1003 goroutines in 3 groups
  *
- * 1000 goroutines waiting in CountDownLatch.await for 4.1 s to 4.3 s
+ * 1000 goroutines waiting [sync] in CountDownLatch.await for 4.1 s to 4.3 s
  * 	java.base/jdk.internal.misc.Unsafe.park(Native Method)
  * 	...
  * 	goroutine 17 "worker-17" waiting 4.3 s, created by goroutine 1
@@ -52,20 +54,24 @@ public final class GoroutineDump {
     }
 
     /** One goroutine as dumped: what its handle said, and its stack at that moment. */
-    private record Entry(GoHandle g, GoroutineState state, Optional<Duration> waited, List<StackTraceElement> stack) {
+    private record Entry(GoHandle g, GoroutineState state, WaitReason reason, Optional<Duration> waited,
+            List<StackTraceElement> stack) {
     }
 
     /** Writes the dump of {@code goroutines} (a runtime's snapshot) to {@code out}. */
     public static void write(String runtime, List<GoHandle> goroutines, Appendable out) throws IOException {
         Map<List<Object>, List<Entry>> groups = new LinkedHashMap<>();
         for (GoHandle g : goroutines) {
-            List<StackTraceElement> stack = List.of(g.thread().getStackTrace());
+            StackTraceElement[] frames = g.thread().getStackTrace();
+            List<StackTraceElement> stack = List.of(frames);
             GoroutineState state = g.state();
             if (state == GoroutineState.DEAD || (stack.isEmpty() && !g.thread().isAlive())) {
                 continue;   // ended while we looked
             }
-            Entry e = new Entry(g, state, g.waitingFor(), stack);
-            groups.computeIfAbsent(List.of(state, stack), k -> new ArrayList<>()).add(e);
+            WaitReason reason = state == GoroutineState.WAITING ? WaitReason.of(g, frames) : null;
+            Entry e = new Entry(g, state, reason, g.waitingFor(), stack);
+            List<Object> key = reason == null ? List.of(state, stack) : List.of(state, reason, stack);
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
         }
         List<List<Entry>> sorted = new ArrayList<>(groups.values());
         sorted.sort(Comparator.comparingInt((List<Entry> l) -> l.size()).reversed());
@@ -95,7 +101,7 @@ public final class GoroutineDump {
         out.append('\n').append(Integer.toString(group.size())).append(group.size() == 1 ? " goroutine " : " goroutines ")
                 .append(stateWord(first.state()));
         if (first.state() == GoroutineState.WAITING) {
-            out.append(" in ").append(waitReason(first.stack()));
+            out.append(" [").append(first.reason().label()).append("] in ").append(waitReason(first.stack()));
             Duration longest = group.getFirst().waited().orElse(Duration.ZERO);
             Duration shortest = group.getLast().waited().orElse(Duration.ZERO);
             out.append(" for ").append(seconds(shortest));

@@ -44,7 +44,7 @@ class DebugSettingsTest {
         DebugSettings d = DebugSettings.parse("gctrace=1,schedtrace=10,foo,Schedtrace=3", "GOLOOM_DEBUG");
         assertEquals(Optional.of(Duration.ofMillis(10)), d.schedtrace());
         assertEquals(Optional.of("goloom: GOLOOM_DEBUG: ignoring unknown setting(s) \"gctrace=1\", \"foo\","
-                + " \"Schedtrace=3\" (known: schedtrace, scheddetail)"), d.warning());
+                + " \"Schedtrace=3\" (known: schedtrace, scheddetail, trace)"), d.warning());
     }
 
     /** A bad value names the source, the key, the value as given and the accepted range. */

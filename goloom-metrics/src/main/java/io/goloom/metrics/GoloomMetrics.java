@@ -2,6 +2,7 @@ package io.goloom.metrics;
 
 import io.goloom.GoRuntime;
 import io.goloom.GoroutineState;
+import io.goloom.LatencyHistogram;
 import io.goloom.ProcStats;
 import io.goloom.SchedTrace;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -10,13 +11,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -67,9 +71,15 @@ import java.util.function.ToLongFunction;
  * <tr><td>{@code goloom.timers.fired}</td><td>function counter</td><td></td><td>timers fired</td></tr>
  * <tr><td>{@code goloom.schedule.latency}</td><td>function timer</td><td></td>
  *     <td>time from being readied to starting to run, sampled</td></tr>
+ * <tr><td>{@code goloom.schedule.latency.quantile}</td><td>time gauge</td>
+ *     <td>{@code p}: 0 to procs-1; {@code quantile}: 0.5, 0.9, 0.99, 0.999, 1</td>
+ *     <td>that quantile of the P's sampled schedule latencies since the previous scrape
+ *     ({@link GoRuntime#scheduleLatency()}: a log-linear histogram kept per P, 12.5% resolution;
+ *     1 is the largest bucket's upper bound); NaN when the P sampled no run in that interval</td></tr>
  * </table>
  *
- * <p><b>Sums, not per-P series.</b> The counters and the timer add up all Ps. Tagging them by
+ * <p><b>Sums, not per-P series.</b> The counters and the timer add up all Ps (the latency
+ * quantiles are the exception: a scheduler's latency is a per-P matter, as Go's traces show it). Tagging them by
  * {@code p} would multiply their nine series by {@code procs} (up to 4096) for detail a
  * dashboard rarely uses; per-P imbalance shows in {@code goloom.runqueue.length}, the one gauge kept per
  * P, and {@link GoRuntime#procStats()} has every counter per P for a closer look.
@@ -78,7 +88,9 @@ import java.util.function.ToLongFunction;
  * <p><b>Schedule latency is sampled.</b> Each goroutine's latency is measured on one run in 8,
  * as Go does, because reading the clock costs as much as the rest of a switch; the timer's
  * count is the number of sampled runs (compare {@code goloom.goroutine.runs}) and its mean is the
- * mean latency. A function timer has no percentiles.
+ * mean latency. A function timer has no percentiles: the quantile gauges have them, per P and
+ * per scrape interval (the way a Prometheus summary reports quantiles over a recent window),
+ * from each P's histogram read once per scrape.
  *
  * <p><b>Cost of a scrape.</b> The gauges and counters read three snapshots, each taken once per
  * scrape and shared by the meters that need it (see {@link ScrapeMemo}, which has the
@@ -122,6 +134,7 @@ public final class GoloomMetrics implements MeterBinder {
         ScrapeMemo<Map<GoroutineState, Integer>> states = new ScrapeMemo<>(GoRuntime::goroutinesByState);
         ScrapeMemo<List<ProcStats>> procs = new ScrapeMemo<>(GoRuntime::procStats);
         ScrapeMemo<SchedTrace> sched = new ScrapeMemo<>(GoRuntime::schedtrace);
+        ScrapeMemo<List<LatencyHistogram>> latency = new ScrapeMemo<>(new SinceLastScrape());
 
         for (GoroutineState s : GoroutineState.values()) {
             if (s == GoroutineState.DEAD) {
@@ -171,6 +184,42 @@ public final class GoloomMetrics implements MeterBinder {
                 .description("Time from being readied to starting to run, measured on one run in 8 of each goroutine")
                 .tags(tags)
                 .register(registry);
+        for (int p = 0; p < rt.procs(); p++) {
+            int id = p;
+            for (double q : QUANTILES) {
+                TimeGauge.builder("goloom.schedule.latency.quantile", rt, TimeUnit.NANOSECONDS, r -> {
+                            LatencyHistogram h = latency.get(r).get(id);
+                            return h.count() == 0 ? Double.NaN : h.percentile(q);
+                        })
+                        .description("Quantile of this P's sampled schedule latency since the previous scrape")
+                        .tags(tags.and("p", Integer.toString(id), "quantile", Double.toString(q).replaceAll("\\.0$", "")))
+                        .register(registry);
+            }
+        }
+    }
+
+    /** The quantiles of {@code goloom.schedule.latency.quantile}; 1 is the maximum. */
+    static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999, 1};
+
+    /**
+     * Each P's latency histogram since the previous reading: the difference of two snapshots
+     * of {@link GoRuntime#scheduleLatency()}. Holds histograms only, never the runtime (see
+     * Lifetime). Called through a {@link ScrapeMemo}, so once per scrape; synchronized for the
+     * rare racing scrapes.
+     */
+    private static final class SinceLastScrape implements Function<GoRuntime, List<LatencyHistogram>> {
+        private List<LatencyHistogram> previous;
+
+        @Override
+        public synchronized List<LatencyHistogram> apply(GoRuntime rt) {
+            List<LatencyHistogram> now = rt.scheduleLatency();
+            List<LatencyHistogram> delta = new ArrayList<>(now.size());
+            for (int i = 0; i < now.size(); i++) {
+                delta.add(previous == null ? now.get(i) : now.get(i).minus(previous.get(i)));
+            }
+            previous = now;
+            return delta;
+        }
     }
 
     private void gauge(MeterRegistry registry, String name, String description,

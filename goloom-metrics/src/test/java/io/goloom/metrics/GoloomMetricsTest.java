@@ -91,9 +91,13 @@ class GoloomMetricsTest {
                 "goloom_handoffs_total{" + r + "}",
                 "goloom_timers_fired_total{" + r + "}",
                 "goloom_schedule_latency_seconds_count{" + r + "}",
-                "goloom_schedule_latency_seconds_sum{" + r + "}");
+                "goloom_schedule_latency_seconds_sum{" + r + "}",
+                "goloom_schedule_latency_quantile_seconds{p=\"0\",quantile=\"0.5\"," + r + "}",
+                "goloom_schedule_latency_quantile_seconds{p=\"1\",quantile=\"0.99\"," + r + "}",
+                "goloom_schedule_latency_quantile_seconds{p=\"1\",quantile=\"1\"," + r + "}");
         for (String s : series) {
-            assertTrue(value(text, s) >= 0, s);
+            double v = value(text, s);
+            assertTrue(v >= 0 || (s.contains("quantile") && Double.isNaN(v)), s);
         }
         assertEquals(2, value(text, "goloom_procs{" + r + "}"));
         assertTrue(text.contains("# TYPE goloom_steals_total counter"), text);
@@ -315,6 +319,39 @@ class GoloomMetricsTest {
         assertEquals("extraTags", assertThrows(NullPointerException.class, () -> new GoloomMetrics(rt, null)).getMessage());
         assertEquals("registry", assertThrows(NullPointerException.class,
                 () -> new GoloomMetrics(rt).bindTo(null)).getMessage());
+    }
+
+    /**
+     * Three goroutines on one P each compute 4 ms and yield: every sampled run waited ~8 ms for
+     * the other two. The scrape after that load has P0's p99 near 8 ms; the next scrape, with
+     * no run in between, has no sample in its interval: NaN.
+     */
+    @Test
+    void latencyQuantilesPerPCoverTheIntervalSinceTheLastScrape() throws InterruptedException {
+        GoRuntime rt = bound(GoRuntime.builder().procs(1).preemptAfter(Duration.ofHours(1))
+                .retakeAfter(Duration.ofHours(1)));
+        String p99 = "goloom_schedule_latency_quantile_seconds{p=\"0\",quantile=\"0.99\",runtime=\"" + rt.name() + "\"}";
+        registry.scrape();   // the interval starts here
+        List<GoHandle> hs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            hs.add(rt.go(() -> {
+                for (int k = 0; k < 16; k++) {
+                    for (long t0 = System.nanoTime(); System.nanoTime() - t0 < 4_000_000L; ) {
+                        Thread.onSpinWait();
+                    }
+                    Go.yield();
+                }
+            }));
+        }
+        for (GoHandle h : hs) {
+            assertTrue(h.join(WAIT));
+        }
+        LockSupport.parkNanos(2 * ScrapeMemo.TTL_NANOS);   // a new reading, not the one above
+        double loaded = value(registry.scrape(), p99);
+        assertTrue(loaded >= 0.0072 && loaded <= 0.08, () -> "p99 " + loaded + " s, expected ~0.008");
+        LockSupport.parkNanos(2 * ScrapeMemo.TTL_NANOS);
+        double idle = value(registry.scrape(), p99);
+        assertTrue(Double.isNaN(idle), () -> "p99 of an interval without runs: " + idle);
     }
 
     // ---- helpers ----

@@ -18,6 +18,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The cost of the execution trace (issue #6 part 2) on goloom's hottest path: the
@@ -32,6 +35,12 @@ import java.time.Duration;
  * <pre>{@code
  * ./goloom jmh ParkPingPong      # this and ParkPingPongBenchmark
  * }</pre>
+ *
+ * <p>On a loaded two-core machine JMH's forks of this benchmark vary by 2x and more, and a
+ * trace exported after every invocation adds garbage whose collections slow the JDK's
+ * continuations in the invocations after it. {@link #main} measures the same round trip with
+ * less noise: the median of many rounds, either in one trace that spans them all or with
+ * traced and untraced rounds alternating in one JVM (see docs/PERFORMANCE.md).
  */
 @State(Scope.Benchmark)
 public class ParkPingPongTraceBenchmark extends Defaults {
@@ -83,5 +92,68 @@ public class ParkPingPongTraceBenchmark extends Defaults {
     @OperationsPerInvocation(ROUND_TRIPS)
     public double roundTrip() throws Exception {
         return pingPong.run(new Round(side, Duration.ofSeconds(60)))[0];
+    }
+
+    /**
+     * {@code off|on|alternate [rounds] [procs]}: runs {@code rounds} (default 150) rounds of
+     * {@value #ROUND_TRIPS} round trips on {@code procs} Ps (default 1, no stealing) and prints
+     * the median round trip of the last three quarters of the rounds: {@code off} never traces,
+     * {@code on} records one trace across all rounds (written to /dev/null at the end; give
+     * the heap room, e.g. -Xmn2g, so that no collection runs meanwhile), {@code alternate}
+     * traces every other round (started and stopped around it) and prints both medians and
+     * their ratio, measured in the same JVM.
+     *
+     * <pre>
+     * java --add-opens java.base/java.lang=ALL-UNNAMED -Xmn2g -cp goloom-bench/target/goloom-bench.jar \
+     *     io.goloom.bench.jmh.ParkPingPongTraceBenchmark alternate 300 1
+     * </pre>
+     */
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "alternate";
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 150;
+        int procs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        if (!List.of("off", "on", "alternate").contains(mode) || rounds < 4 || procs < 1) {
+            throw new IllegalArgumentException("usage: off|on|alternate [rounds >= 4] [procs >= 1], was "
+                    + String.join(" ", args));
+        }
+        GoloomSide side = (GoloomSide) Side.open(Side.GOLOOM, procs);
+        GoRuntime rt = side.runtime();
+        ParkPingPong pingPong = new ParkPingPong(ROUND_TRIPS);
+        List<Double> traced = new ArrayList<>(), untraced = new ArrayList<>();
+        if (mode.equals("on")) {
+            rt.startTrace(Path.of("/dev/null"), (int) Math.min(1 << 26, 7L * rounds * ROUND_TRIPS));   // 6 events a round trip
+        }
+        for (int i = 0; i < rounds; i++) {
+            boolean tracedRound = mode.equals("on") || (mode.equals("alternate") && i % 2 == 1);
+            if (mode.equals("alternate") && tracedRound) {
+                rt.startTrace(Path.of("/dev/null"), EVENTS_PER_THREAD);
+            }
+            double ns = pingPong.run(new Round(side, Duration.ofSeconds(60)))[0];
+            if (mode.equals("alternate") && tracedRound) {
+                rt.stopTrace();
+            }
+            if (i >= rounds / 4) {
+                (tracedRound ? traced : untraced).add(ns);
+            }
+        }
+        TraceSummary s = mode.equals("on") ? rt.stopTrace() : null;
+        side.close();
+        StringBuilder out = new StringBuilder("park ping-pong, procs=" + procs + ", " + mode + ": ");
+        if (!untraced.isEmpty()) {
+            out.append("untraced median ").append(Math.round(median(untraced))).append(" ns  ");
+        }
+        if (!traced.isEmpty()) {
+            out.append("traced median ").append(Math.round(median(traced))).append(" ns  ");
+        }
+        if (!traced.isEmpty() && !untraced.isEmpty()) {
+            out.append(String.format("ratio %.2f", median(traced) / median(untraced)));
+        }
+        System.out.println(out.toString().strip() + (s != null ? "  (" + s.events() + " events, " + s.dropped() + " dropped)" : ""));
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = new ArrayList<>(xs);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 }

@@ -1,0 +1,93 @@
+package io.goloom.bench;
+
+import io.goloom.trace.DebugSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trace [--out FILE] [--cp CLASSPATH] -- <main class> [args...]}: runs a program in a
+ * new JVM with an execution trace of every goloom runtime it builds, Go's {@code go tool trace}
+ * for a whole program. The child gets this JVM's flags (the {@code --add-opens} and
+ * {@code --add-exports} goloom needs), goloom on its class path after the program's, and
+ * {@code -Dgoloom.debug=trace=FILE} added to whatever {@code GOLOOM_DEBUG} or
+ * {@code -Dgoloom.debug} already said ({@link DebugSettings}); each runtime writes its trace
+ * when it closes or when the JVM exits.
+ *
+ * <pre>
+ * ./goloom trace --out fanout.json --cp target/classes -- com.example.FanOut 1000
+ * </pre>
+ */
+@Command(name = "trace", sortOptions = false,
+        description = {"Runs a program's main class in a new JVM, tracing every goloom runtime it builds.",
+                "Each trace is written (Chrome Trace Event JSON: open it in ui.perfetto.dev) when its",
+                "runtime closes or the JVM exits; a second runtime writes FILE with its name inserted.",
+                "Example: trace --out run.json --cp target/classes -- com.example.Main arg1"})
+final class TraceCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "The trace file (default: ${DEFAULT-VALUE}).")
+    private Path out = Path.of("goloom-trace.json");
+
+    @Option(names = "--cp", paramLabel = "CLASSPATH",
+            description = "The program's class path (default: ${DEFAULT-VALUE}); goloom is added after it.")
+    private String classPath = ".";
+
+    @Parameters(index = "0", paramLabel = "MAIN", description = "The program's main class.")
+    private String mainClass;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The program's arguments (after --).")
+    private List<String> args = new ArrayList<>();
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = out.toAbsolutePath().normalize();
+        if (file.toString().contains(",")) {
+            throw new ParameterException(spec.commandLine(), "--out must not contain ',' (goloom.debug separates"
+                    + " its settings with it), was \"" + out + "\"");
+        }
+        if (!Files.isDirectory(file.getParent())) {
+            throw new ParameterException(spec.commandLine(), "--out: no directory " + file.getParent()
+                    + " for \"" + out + "\"");
+        }
+        if (mainClass.isBlank() || mainClass.startsWith("-")) {
+            throw new ParameterException(spec.commandLine(), "MAIN must be a class name, was \"" + mainClass
+                    + "\" (put -- before the main class)");
+        }
+        String inherited = System.getProperty(DebugSettings.PROPERTY, System.getenv(DebugSettings.ENV));
+        String debug = (inherited == null || inherited.isBlank() ? "" : inherited + ",") + "trace=" + file;
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        // This JVM's flags (the --add-opens goloom needs, GOLOOM_JAVA_OPTS), except a debugger
+        // agent, which would make the child wait for a debugger, and goloom.debug, merged above.
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-D" + DebugSettings.PROPERTY + "="))
+                .forEach(command::add);
+        command.add("-D" + DebugSettings.PROPERTY + "=" + debug);
+        command.addAll(List.of("-cp", classPath + File.pathSeparator + System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        System.err.println("goloom trace: running " + mainClass + " with goloom.debug=" + debug);
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        int status = child.waitFor();
+        if (status != 0) {
+            System.err.println("goloom trace: " + mainClass + " exited with status " + status);
+        }
+        return status;
+    }
+}
