@@ -1,6 +1,7 @@
 package io.goloom.chan;
 
 import io.goloom.sched.Scheduler;
+import io.goloom.sched.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -152,7 +153,7 @@ public final class Chan<T> implements Iterable<T> {
         Objects.requireNonNull(value, NULL_ELEMENT);
         Scheduler.checkpoint();
         if (isNil) {
-            blockForever();
+            blockForever(WaitReason.CHAN_SEND);
         }
         lock();
         if (closed) {
@@ -163,7 +164,7 @@ public final class Chan<T> implements Iterable<T> {
             unlockAndWake();
             return;
         }
-        Sudog s = new Sudog(new Waiter(Thread.currentThread()), 0, this, true, value);
+        Sudog s = new Sudog(new Waiter(Thread.currentThread(), WaitReason.CHAN_SEND), 0, this, true, value);
         sendq.enqueue(s);
         unlock();
         park(s, sendq);
@@ -206,7 +207,7 @@ public final class Chan<T> implements Iterable<T> {
     public T receive() throws InterruptedException {
         Scheduler.checkpoint();
         if (isNil) {
-            blockForever();
+            blockForever(WaitReason.CHAN_RECEIVE);
         }
         lock();
         Object v = recvLocked();
@@ -214,7 +215,7 @@ public final class Chan<T> implements Iterable<T> {
             unlockAndWake();
             return v == CLOSED ? null : (T) v;
         }
-        Sudog s = new Sudog(new Waiter(Thread.currentThread()), 0, this, false, null);
+        Sudog s = new Sudog(new Waiter(Thread.currentThread(), WaitReason.CHAN_RECEIVE), 0, this, false, null);
         recvq.enqueue(s);
         unlock();
         park(s, recvq);
@@ -459,8 +460,8 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
-    static void blockForever() throws InterruptedException {
-        new Waiter(Thread.currentThread()).await(NIL, -1);
+    private static void blockForever(WaitReason reason) throws InterruptedException {
+        new Waiter(Thread.currentThread(), reason).await(NIL, -1);
         throw new AssertionError("a nil channel's waiter was woken");
     }
 }

@@ -1,6 +1,7 @@
 package io.goloom.chan;
 
 import io.goloom.sched.Scheduler;
+import io.goloom.sched.WaitReason;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -216,7 +217,7 @@ public final class Select {
 
     /** Nothing ready: queue a sudog per case (the locks are held), park, then clean up. */
     private int block(int m, Chan<?>[] locks) throws InterruptedException {
-        Waiter me = new Waiter(Thread.currentThread());
+        Waiter me = new Waiter(Thread.currentThread(), WaitReason.SELECT);
         Sudog[] sudogs = new Sudog[n];
         for (int k = 0; k < m; k++) {
             int c = order[k];

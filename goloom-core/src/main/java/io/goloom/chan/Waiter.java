@@ -2,6 +2,7 @@ package io.goloom.chan;
 
 import io.goloom.sched.Scheduler;
 import io.goloom.sched.Timer;
+import io.goloom.sched.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -39,11 +40,15 @@ final class Waiter {
     /** The blocked thread; immutable. */
     final Thread thread;
 
+    /** What dumps, scheddetail and the trace say it waits in; immutable. */
+    private final WaitReason reason;
+
     /** {@link #WAITING}, then the winning case index or {@link #CANCELLED}: set once, by CAS. */
     private volatile int state = WAITING;
 
-    Waiter(Thread thread) {
+    Waiter(Thread thread, WaitReason reason) {
         this.thread = thread;
+        this.reason = reason;
     }
 
     /** A waker's claim, made under the lock of the case's channel. */
@@ -85,6 +90,7 @@ final class Waiter {
                 if (left <= 0 || (timer != null && !timer.isArmed())) {
                     return tryCancel() ? CANCELLED : state;
                 }
+                Scheduler.setWaitReason(reason);     // said again before each park: a run clears it
                 if (timer != null) {
                     LockSupport.park(blocker);
                 } else {
@@ -106,6 +112,7 @@ final class Waiter {
             if (Thread.interrupted()) {
                 return cancelOnInterrupt();
             }
+            Scheduler.setWaitReason(reason);
             LockSupport.park(blocker);
         }
     }
