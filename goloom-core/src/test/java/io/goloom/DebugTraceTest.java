@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,25 +53,10 @@ class DebugTraceTest {
         for (Path f : List.of(file, second)) {
             TraceTest.Trace t = TraceTest.Trace.check(f, f.equals(file));
             assertEquals(2, t.count("GoCreate"), () -> f + ": one GoCreate per goroutine");
-            assertEquals(2, goroutinesEnded(f), () -> f + ": both goroutines' runs end dead");
+            assertEquals(2, t.slicesEnded("end"), () -> f + ": one run ending dead per goroutine");
             assertTrue(t.flows >= DebugTraceMain.ROUNDS, () -> f + ": flows " + t.flows);
             assertTrue(t.pSlices > 0 && t.mSlices > 0, () -> f + ": P and M tracks");
         }
-    }
-
-    /**
-     * The goroutines with a run that ended dead (M tracks). Distinct ids, not runs: a late
-     * ready racing a goroutine's exit can run its finished continuation once more, which ends
-     * dead again at once (seen once in about ten runs of this test).
-     */
-    @SuppressWarnings("unchecked")
-    private static long goroutinesEnded(Path file) throws Exception {
-        Map<String, Object> top = (Map<String, Object>) new TraceTest.Json(Files.readString(file, StandardCharsets.UTF_8)).parse();
-        return ((List<Object>) top.get("traceEvents")).stream().map(o -> (Map<String, Object>) o)
-                .filter(e -> "X".equals(e.get("ph")) && ((Number) e.get("tid")).longValue() >= 1000)
-                .map(e -> (Map<String, Object>) e.get("args"))
-                .filter(a -> "end".equals(a.get("end")))
-                .map(a -> ((Number) a.get("g")).longValue()).distinct().count();
     }
 
     /** A bad value fails build() naming it, and a second runtime of the same JVM gets a file of its own. */

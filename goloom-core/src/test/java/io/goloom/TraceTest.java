@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -229,6 +230,8 @@ class TraceTest {
             Object root = new Json(Files.readString(file, StandardCharsets.UTF_8)).parse();
             Map<String, Object> top = (Map<String, Object>) root;
             List<Object> events = (List<Object>) top.get("traceEvents");
+            // ts is in µs; a "displayTimeUnit" made a 2021 Perfetto UI take it for ns (checked in a browser).
+            assertFalse(top.containsKey("displayTimeUnit"), "top-level keys: " + top.keySet());
             Trace t = new Trace();
             t.otherData = (Map<String, Object>) top.get("otherData");
             Map<Long, String> trackNames = new HashMap<>();

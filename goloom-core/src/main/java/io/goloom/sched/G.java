@@ -185,6 +185,11 @@ public final class G implements Executor, GoHandle {
         return STATUS.compareAndSet(this, running, (running & ~STATE_MASK) | S_WAITING);
     }
 
+    /** Whether nobody readied, re-ran or buried it since {@code running} was set. */
+    boolean stillRun(int running) {
+        return status == running;
+    }
+
     /** any -> DEAD. @return true for the one caller that made the transition. */
     boolean markDead() {
         return ((int) STATUS.getAndSet(this, S_DEAD) & STATE_MASK) != S_DEAD;

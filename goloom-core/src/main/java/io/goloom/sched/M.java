@@ -265,7 +265,12 @@ final class M extends Thread {
         if (!after.unmount(this)) {
             p = null;   // schedule() gets another one, or parks this M
         }
-        boolean dead = !g.thread().isAlive();
+        // Dead in this run, not in a later one: a yield or park readies g before cont.run()
+        // returns here, so another M may have re-run it, even to its end, by now (this M's
+        // thread can lose its CPU at any point). Nobody readies a terminated thread, so if
+        // it ended in this run its status is still this run's; a later run changed the status
+        // (markRunning) before the thread could end, and the isAlive read comes first.
+        boolean dead = !g.thread().isAlive() && g.stillRun(running);
         boolean waiting = false;
         if (!dead) {
             long coarse = sched.coarseNanos();   // the later of two cheap clocks: see lastNow
