@@ -54,6 +54,8 @@ public final class ChanBuffered implements Workload {
         return Optional.of(new GoProgram("buffered", List.of("-n", Integer.toString(items), "-metric", CHAN)));
     }
 
+    // One loop per implementation, not one loop over an interface: a shared loop would be
+    // megamorphic and charge every column a virtual call per operation.
     private double chan(Round round) throws Exception {
         Chan<Object> queue = Chan.make(CAPACITY);
         Round.Task<Long> consumer = round.task(() -> {
