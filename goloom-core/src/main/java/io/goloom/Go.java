@@ -1,5 +1,6 @@
 package io.goloom;
 
+import io.goloom.sched.Current;
 import io.goloom.sched.Scheduler;
 
 import java.time.Duration;
@@ -25,7 +26,7 @@ public final class Go {
 
     /** True when the caller is a goroutine of some {@link GoRuntime}. */
     public static boolean inGoroutine() {
-        return Scheduler.currentGoroutine() != null;
+        return Current.goroutine() != null;
     }
 
     /**
@@ -34,7 +35,7 @@ public final class Go {
      * @throws IllegalStateException if the caller is not a goroutine
      */
     public static GoHandle current() {
-        GoHandle g = Scheduler.currentGoroutine();
+        GoHandle g = Current.goroutine();
         if (g == null) {
             throw new IllegalStateException("Go.current() called outside a goroutine, on "
                     + Thread.currentThread());
@@ -48,12 +49,12 @@ public final class Go {
      * @throws IllegalStateException if the caller is not a goroutine
      */
     public static GoRuntime runtime() {
-        Scheduler s = Scheduler.currentScheduler();
+        Scheduler s = Current.scheduler();
         if (s == null) {
             throw new IllegalStateException("Go.runtime() called outside a goroutine, on "
                     + Thread.currentThread());
         }
-        return s.runtime();
+        return (GoRuntime) s.owner();
     }
 
     /**
@@ -80,7 +81,7 @@ public final class Go {
      * it on the same P.
      */
     public static void yield() {
-        Scheduler.yieldToGlobalQueue();
+        Current.yieldToGlobalQueue();
     }
 
     /**
@@ -101,7 +102,7 @@ public final class Go {
      *         status is then cleared, as by {@code Thread.sleep})
      */
     public static void sleep(Duration d) throws InterruptedException {
-        Scheduler.sleep(GoRuntime.nanos(d, "d"));
+        Current.sleep(GoRuntime.nanos(d, "d"));
     }
 
     /** {@link GoRuntime#newTimer} on the caller's runtime. @throws IllegalStateException if the caller is not a goroutine */
@@ -139,7 +140,25 @@ public final class Go {
      * }</pre>
      */
     public static void checkpoint() {
-        Scheduler.checkpoint();
+        Current.checkpoint();
+    }
+
+    /**
+     * Says why the calling goroutine is about to park, for the execution trace's GoBlock,
+     * scheddetail and goroutine dumps ({@link WaitReason}); call it right before the park. It
+     * holds until the goroutine runs again after a park, or sets another; null clears it.
+     * Outside a goroutine it does nothing. A plain write to the goroutine's own record, as
+     * goloom's channels do before each park:
+     *
+     * <pre>{@code
+     * while (!ready) {
+     *     Go.setWaitReason(WaitReason.CHAN_RECEIVE);
+     *     LockSupport.park(this);
+     * }
+     * }</pre>
+     */
+    public static void setWaitReason(WaitReason reason) {
+        Current.setWaitReason(reason);
     }
 
     /**
@@ -162,12 +181,12 @@ public final class Go {
      * @throws IllegalStateException outside a goroutine of a goloom runtime
      */
     public static void lockOSThread() {
-        Scheduler.lockOSThread();
+        Current.lockOSThread();
     }
 
     /** Undoes one {@link #lockOSThread()}; without a lock it does nothing, as in Go. */
     public static void unlockOSThread() {
-        Scheduler.unlockOSThread();
+        Current.unlockOSThread();
     }
 
     /**
@@ -188,6 +207,6 @@ public final class Go {
      * @throws Exception what {@code task} threw
      */
     public static <T> T blocking(Callable<T> task) throws Exception {
-        return Scheduler.blocking(task);
+        return Current.blocking(task);
     }
 }

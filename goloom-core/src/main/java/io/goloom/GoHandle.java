@@ -1,8 +1,5 @@
 package io.goloom;
 
-import io.goloom.sched.Scheduler;
-import io.goloom.sched.WaitReason;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -54,28 +51,44 @@ public interface GoHandle {
 
     /**
      * Why the goroutine waits, if it is {@link GoroutineState#WAITING} now; empty otherwise.
-     * The reason its code set before parking ({@link Scheduler#setWaitReason}: goloom's
-     * channels, {@code Go.sleep}), else a guess from its park blocker and thread state (see
+     * The reason its code set before parking ({@link Go#setWaitReason}: goloom's channels,
+     * {@code Go.sleep}), else a guess from its park blocker and thread state (see
      * {@link WaitReason#of}); scheddetail prints it.
      *
      * <pre>{@code
      * h.waitReason().ifPresent(r -> System.out.println("goroutine " + h.id() + " [" + r.label() + "]"));
      * }</pre>
      */
-    Optional<WaitReason> waitReason();
+    default Optional<WaitReason> waitReason() {
+        return waitReason(null);
+    }
+
+    /**
+     * {@link #waitReason()}, with the guess refined by {@code stack} (the goroutine's frames, top
+     * first, or null) where its code set no reason: {@code Thread.sleep}, socket I/O,
+     * {@code Object.wait}. Goroutine dumps, which have the stack, print this.
+     */
+    Optional<WaitReason> waitReason(StackTraceElement[] stack);
 
     /** True once the goroutine's task has returned or thrown (its thread has terminated). */
     default boolean isDone() {
         return thread().getState() == Thread.State.TERMINATED;
     }
 
-    /** Waits for the goroutine to finish, like {@link Thread#join()}. */
+    /**
+     * Waits for the goroutine to finish, like {@link Thread#join()}; {@link #state()} is
+     * {@link GoroutineState#DEAD} once it returns. It returns normally whether the task returned
+     * or threw: an exception that escapes a goroutine goes to the runtime's uncaught-exception
+     * handler ({@code GoRuntime.Builder.uncaughtExceptionHandler}; by default it is printed to
+     * the diagnostics stream, with the goroutine's id). For a result or the exception itself,
+     * start the goroutine with {@code GoRuntime.submit}, whose {@link GoFuture} holds either.
+     */
     default void join() throws InterruptedException {
         thread().join();
     }
 
     /**
-     * Waits at most {@code timeout} for the goroutine to finish.
+     * Waits at most {@code timeout} for the goroutine to finish; as {@link #join()} otherwise.
      *
      * @return true if it finished within the timeout
      */

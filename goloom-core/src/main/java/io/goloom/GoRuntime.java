@@ -2,12 +2,14 @@ package io.goloom;
 
 import io.goloom.sched.Config;
 import io.goloom.sched.Scheduler;
+import io.goloom.sched.Snapshots;
 import io.goloom.sched.Timer;
 import io.goloom.sched.VirtualThreads;
 import io.goloom.trace.DebugSettings;
 import io.goloom.trace.DebugTrace;
 import io.goloom.trace.GoroutineDump;
 import io.goloom.trace.RuntimeMBean;
+import io.goloom.trace.RuntimeView;
 import io.goloom.trace.SchedTracer;
 
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 
@@ -64,6 +68,8 @@ import javax.management.JMException;
 public final class GoRuntime implements AutoCloseable {
 
     private final Scheduler sched;
+    /** What observers read: {@link #sched}'s snapshots. */
+    private final Snapshots snapshots;
     /** Prints the schedtrace every period, or null when off. Set once by the constructor; stopped by shutdown. */
     private final SchedTracer tracer;
     /** The JMX registration ({@code io.goloom:type=GoRuntime,name=...}) until close; null if JMX refused it. */
@@ -79,22 +85,67 @@ public final class GoRuntime implements AutoCloseable {
      * @param tracePath the execution trace's file ({@link DebugTrace#claim}), or null for none
      */
     private GoRuntime(Builder b, Duration schedtrace, boolean scheddetail, Path tracePath) {
-        this.sched = new Scheduler(this, new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
+        this.sched = new Scheduler(new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
                 b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
-                b.uncaughtExceptionHandler, b.diagnostics));
-        this.mbean = registerMBean(b.diagnostics);
+                b.uncaughtExceptionHandler, b.diagnostics), this);
+        this.snapshots = sched.snapshots();
+        RuntimeView view = new View();
+        this.mbean = registerMBean(view, b.diagnostics);
         try {
-            this.debugTrace = tracePath == null ? null : DebugTrace.start(this, tracePath, b.diagnostics);
+            this.debugTrace = tracePath == null ? null : DebugTrace.start(view, tracePath, b.diagnostics);
         } catch (IOException e) {
             throw new UncheckedIOException("goloom: cannot start the execution trace to " + tracePath, e);
         }
-        this.tracer = schedtrace == null ? null : SchedTracer.start(this, schedtrace, scheddetail, b.diagnostics);
+        this.tracer = schedtrace == null ? null : SchedTracer.start(view, schedtrace, scheddetail, b.diagnostics);
+    }
+
+    /** This runtime as the {@code trace} package's tools see it: the public methods below. */
+    private final class View implements RuntimeView {
+        @Override
+        public String name() {
+            return GoRuntime.this.name();
+        }
+
+        @Override
+        public SchedTrace schedtrace() {
+            return GoRuntime.this.schedtrace();
+        }
+
+        @Override
+        public List<GoHandle> allGoroutines() {
+            return GoRuntime.this.allGoroutines();
+        }
+
+        @Override
+        public int goroutines() {
+            return GoRuntime.this.goroutines();
+        }
+
+        @Override
+        public String goroutineDump() {
+            return GoRuntime.this.goroutineDump();
+        }
+
+        @Override
+        public List<GoHandle> leaks(Duration threshold) {
+            return GoRuntime.this.leaks(threshold);
+        }
+
+        @Override
+        public void startTrace(Path path) throws IOException {
+            GoRuntime.this.startTrace(path);
+        }
+
+        @Override
+        public TraceSummary stopTrace() throws IOException {
+            return GoRuntime.this.stopTrace();
+        }
     }
 
     /** JMX is a convenience: a runtime works without it, and says so once. */
-    private RuntimeMBean registerMBean(PrintStream diagnostics) {
+    private RuntimeMBean registerMBean(RuntimeView view, PrintStream diagnostics) {
         try {
-            return RuntimeMBean.register(this);
+            return RuntimeMBean.register(view);
         } catch (JMException | RuntimeException e) {
             diagnostics.println("goloom: runtime \"" + name() + "\" has no JMX MBean (no goroutine dump over JMX): " + e);
             return null;
@@ -129,6 +180,29 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     /**
+     * Starts a goroutine running {@code task} and returns its result to come: the value, the
+     * exception it threw, or its cancellation (see {@link GoFuture}).
+     *
+     * <pre>{@code
+     * GoFuture<String> f = rt.submit(() -> fetch(url));
+     * String body = f.get(Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @throws RejectedExecutionException if the runtime is closed
+     */
+    public <T> GoFuture<T> submit(Callable<T> task) {
+        return submit("", task);
+    }
+
+    /** {@link #submit(Callable)} with the goroutine named {@code name}. */
+    public <T> GoFuture<T> submit(String name, Callable<T> task) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        FutureTask<T> future = new FutureTask<>(task);
+        return new GoFuture<>(future, sched.go(name, future));
+    }
+
+    /**
      * A {@link ThreadFactory} whose threads are goroutines of this runtime (unstarted virtual
      * threads), for {@code Executors.newThreadPerTaskExecutor} and any framework that takes a
      * factory. Starting one of its threads after {@link #close()} throws
@@ -153,12 +227,12 @@ public final class GoRuntime implements AutoCloseable {
      * a monotonic count for metrics.
      */
     public long goroutinesCreated() {
-        return sched.goroutinesCreated();
+        return snapshots.goroutinesCreated();
     }
 
     /** Goroutines started and not yet finished (Go's {@code runtime.NumGoroutine}). */
     public int goroutines() {
-        return sched.liveGoroutines();
+        return snapshots.liveGoroutines();
     }
 
     /**
@@ -170,7 +244,7 @@ public final class GoRuntime implements AutoCloseable {
      * }</pre>
      */
     public Map<GoroutineState, Integer> goroutinesByState() {
-        int[] counts = sched.goroutineStateCounts();
+        int[] counts = snapshots.goroutineStateCounts();
         Map<GoroutineState, Integer> m = new EnumMap<>(GoroutineState.class);
         for (GoroutineState s : GoroutineState.values()) {
             m.put(s, counts[s.ordinal()]);
@@ -180,7 +254,7 @@ public final class GoRuntime implements AutoCloseable {
 
     /** Snapshots of the live goroutines, in no particular order. */
     public List<GoHandle> allGoroutines() {
-        return sched.allGoroutines();
+        return snapshots.allGoroutines();
     }
 
     /**
@@ -233,12 +307,12 @@ public final class GoRuntime implements AutoCloseable {
 
     /** Carrier threads (Ms) that exist now, idle ones included. */
     public int threads() {
-        return sched.threads();
+        return snapshots.threads();
     }
 
     /** Counters of every P, read without stopping them. */
     public List<ProcStats> procStats() {
-        return sched.procStats();
+        return snapshots.procStats();
     }
 
     /**
@@ -253,7 +327,7 @@ public final class GoRuntime implements AutoCloseable {
      * }</pre>
      */
     public List<LatencyHistogram> scheduleLatency() {
-        return sched.scheduleLatency();
+        return snapshots.scheduleLatency();
     }
 
     /**
@@ -265,7 +339,7 @@ public final class GoRuntime implements AutoCloseable {
      * }</pre>
      */
     public SchedTrace schedtrace() {
-        return sched.schedtrace();
+        return snapshots.schedtrace();
     }
 
     /**
@@ -318,7 +392,7 @@ public final class GoRuntime implements AutoCloseable {
 
     /** Goroutines in the global run queue now. */
     public int globalQueueLength() {
-        return sched.globalQueueLength();
+        return snapshots.globalQueueLength();
     }
 
     /** True once {@link #close()} has begun. */
@@ -470,11 +544,12 @@ public final class GoRuntime implements AutoCloseable {
      */
     public static final class Builder {
         /** Upper bound of {@link #procs(int)}: Go allows 1024 Ps before warning; we allow more. */
-        public static final int MAX_PROCS = 4096;
+        public static final int MAX_PROCS = Config.MAX_PROCS;
         /** Bounds of {@link #runQueueCapacity(int)}. */
-        public static final int MIN_RUN_QUEUE_CAPACITY = 2, MAX_RUN_QUEUE_CAPACITY = 65536;
+        public static final int MIN_RUN_QUEUE_CAPACITY = Config.MIN_RUN_QUEUE_CAPACITY,
+                MAX_RUN_QUEUE_CAPACITY = Config.MAX_RUN_QUEUE_CAPACITY;
         /** Upper bound of {@link #maxThreads(int)}. */
-        public static final int MAX_THREADS_LIMIT = 1_000_000;
+        public static final int MAX_THREADS_LIMIT = Config.MAX_THREADS_LIMIT;
         /** Lower bound of {@link #preemptAfter(Duration)}: below it sysmon's rounds (10 ms when idle) dominate. */
         public static final Duration MIN_PREEMPT_AFTER = Duration.ofNanos(100_000);
 

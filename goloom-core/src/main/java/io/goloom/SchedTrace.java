@@ -1,6 +1,5 @@
 package io.goloom;
 
-import io.goloom.sched.WaitReason;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -48,5 +48,12 @@ public final class DebugTraceMain {
         });
         a.join();
         b.join();
+        // join() returns as the thread ends, while its M has yet to record the run's end; a
+        // goroutine leaves the live set only after that (M.execute), so wait for the set to
+        // empty before the exit hook writes the open runtime's trace.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (rt.goroutines() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.goloom;
 
-import io.goloom.trace.GoRuntimeMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,7 +1,5 @@
 package io.goloom;
 
-import io.goloom.sched.Scheduler;
-import io.goloom.sched.WaitReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +68,7 @@ class WaitReasonTest {
                 });
                 selecter = rt.go("selecter", () -> {
                     while (!selectDone.get()) {
-                        Scheduler.setWaitReason(WaitReason.SELECT);
+                        Go.setWaitReason(WaitReason.SELECT);
                         LockSupport.park();
                     }
                 });
@@ -126,7 +124,7 @@ class WaitReasonTest {
             AtomicBoolean first = new AtomicBoolean();
             GoHandle g = rt.go(() -> {
                 while (!first.get()) {
-                    Scheduler.setWaitReason(WaitReason.CHAN_SEND);
+                    Go.setWaitReason(WaitReason.CHAN_SEND);
                     LockSupport.park();
                 }
                 try {

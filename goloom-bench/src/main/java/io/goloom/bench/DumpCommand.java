@@ -2,7 +2,7 @@ package io.goloom.bench;
 
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
-import io.goloom.trace.GoRuntimeMXBean;
+import io.goloom.GoRuntimeMXBean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.goloom.chan;
 
-import io.goloom.sched.Scheduler;
-import io.goloom.sched.WaitReason;
+import io.goloom.sched.Current;
+import io.goloom.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -151,7 +151,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) throws InterruptedException {
         Objects.requireNonNull(value, NULL_ELEMENT);
-        Scheduler.checkpoint();
+        Current.checkpoint();
         if (isNil) {
             blockForever(WaitReason.CHAN_SEND);
         }
@@ -183,7 +183,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         Objects.requireNonNull(value, NULL_ELEMENT);
-        Scheduler.checkpoint();
+        Current.checkpoint();
         if (isNil) {
             return false;
         }
@@ -205,7 +205,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T receive() throws InterruptedException {
-        Scheduler.checkpoint();
+        Current.checkpoint();
         if (isNil) {
             blockForever(WaitReason.CHAN_RECEIVE);
         }
@@ -229,7 +229,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryReceive() {
-        Scheduler.checkpoint();
+        Current.checkpoint();
         if (isNil) {
             return null;
         }

@@ -1,7 +1,7 @@
 package io.goloom.chan;
 
-import io.goloom.sched.Scheduler;
-import io.goloom.sched.WaitReason;
+import io.goloom.sched.Current;
+import io.goloom.WaitReason;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -156,7 +156,7 @@ public final class Select {
      * @throws InterruptedException if interrupted while blocked; no case proceeded
      */
     public int run() throws InterruptedException {
-        Scheduler.checkpoint();
+        Current.checkpoint();
         int pick = pickLooksReady();
         if (pick != NONE) {
             Chan<?> ch = chans[pick];

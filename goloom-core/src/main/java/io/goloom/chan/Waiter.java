@@ -1,8 +1,8 @@
 package io.goloom.chan;
 
-import io.goloom.sched.Scheduler;
+import io.goloom.sched.Current;
 import io.goloom.sched.Timer;
-import io.goloom.sched.WaitReason;
+import io.goloom.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -73,7 +73,7 @@ final class Waiter {
             return awaitUntimed(blocker);       // none, or decades
         }
         // Inside a goroutine the timeout is a timer on the P's own heap; elsewhere parkNanos.
-        Timer timer = Scheduler.unparkTimer(thread);
+        Timer timer = Current.unparkTimer(thread);
         long deadline = System.nanoTime() + timeoutNanos;
         if (timer != null) {
             timer.reset(timeoutNanos, 0);
@@ -90,7 +90,7 @@ final class Waiter {
                 if (left <= 0 || (timer != null && !timer.isArmed())) {
                     return tryCancel() ? CANCELLED : state;
                 }
-                Scheduler.setWaitReason(reason);     // said again before each park: a run clears it
+                Current.setWaitReason(reason);     // said again before each park: a run clears it
                 if (timer != null) {
                     LockSupport.park(blocker);
                 } else {
@@ -112,7 +112,7 @@ final class Waiter {
             if (Thread.interrupted()) {
                 return cancelOnInterrupt();
             }
-            Scheduler.setWaitReason(reason);
+            Current.setWaitReason(reason);
             LockSupport.park(blocker);
         }
     }

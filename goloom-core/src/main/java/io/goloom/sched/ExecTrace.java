@@ -1,5 +1,7 @@
 package io.goloom.sched;
 
+import io.goloom.WaitReason;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ final class ExecTrace {
     static final int GO_START = 2;
     /** g's run ended with g dead. */
     static final int GO_END = 3;
-    /** g's run ended with g parked (waiting); the header says why ({@link WaitReason#code}). */
+    /** g's run ended with g parked (waiting); the header says why ({@link G#codeOf}). */
     static final int GO_BLOCK = 4;
     /** g's run ended with g already runnable again (a yield, or a park readied before it finished). */
     static final int GO_YIELDED = 5;
@@ -158,7 +160,7 @@ final class ExecTrace {
     /**
      * Notes the end of {@code g}'s run on {@code m}, to be written with the next event m
      * records: {@code type} is {@link #GO_END}, {@link #GO_BLOCK} or {@link #GO_YIELDED};
-     * {@code reason} a {@link WaitReason#code} for a block, else 0. When m goes straight on to
+     * {@code reason} a {@link G#codeOf} for a block, else 0. When m goes straight on to
      * its next goroutine (runnext, its local queue), that start's clock read stamps both, so a
      * switch reads the clock once; when m does anything else first (timers, the global queue,
      * stealing, parking: {@link M#flushTraceEnd}), the end is written then with its own read.
@@ -362,7 +364,7 @@ final class ExecTrace {
 
     /** A GoBlock's (or a GoSwitch's block's) {@link WaitReason}, or null (other events, and traces of unknown reasons). */
     static WaitReason reason(long header) {
-        return WaitReason.ofCode((int) (header >>> 32) & 0xFF);
+        return G.reasonOf((int) (header >>> 32) & 0xFF);
     }
 
     /** The type of the run end a {@link #GO_SWITCH} stands for. */

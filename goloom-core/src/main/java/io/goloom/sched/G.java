@@ -2,12 +2,14 @@ package io.goloom.sched;
 
 import io.goloom.GoHandle;
 import io.goloom.GoroutineState;
+import io.goloom.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A goroutine (Go's {@code g}): one virtual thread, and the {@link Executor} the JDK hands that
@@ -38,7 +40,7 @@ import java.util.concurrent.Executor;
  * {@link #cont}, even long after this goroutine ended. Those go to
  * {@link Scheduler#readyForeign}, which adopts the thread as a goroutine of its own.
  */
-public final class G implements Executor, GoHandle {
+final class G implements Executor, GoHandle {
 
     static final int S_NEW = 0, S_RUNNABLE = 1, S_RUNNING = 2, S_WAITING = 3, S_DEAD = 4;
     private static final int STATE_MASK = 0x7, GEN_ONE = 0x8;
@@ -235,7 +237,9 @@ public final class G implements Executor, GoHandle {
         return switch (rawState()) {
             case S_NEW -> GoroutineState.NEW;
             case S_RUNNABLE -> GoroutineState.RUNNABLE;
-            case S_RUNNING -> GoroutineState.RUNNING;
+            // Its M marks it DEAD only after cont.run() returns; the thread ended (and join()
+            // returned) a moment before, while still mounted.
+            case S_RUNNING -> thread().isAlive() ? GoroutineState.RUNNING : GoroutineState.DEAD;
             case S_WAITING -> GoroutineState.WAITING;
             default -> GoroutineState.DEAD;
         };
@@ -262,12 +266,35 @@ public final class G implements Executor, GoHandle {
     }
 
     @Override
-    public Optional<WaitReason> waitReason() {
-        WaitReason set = WaitReason.ofCode(waitReason);   // race: read before the state, as in waitingFor
+    public Optional<WaitReason> waitReason(StackTraceElement[] stack) {
+        WaitReason set = reasonOf(waitReason);   // race: read before the state, as in waitingFor
         if (state() != GoroutineState.WAITING) {
             return Optional.empty();
         }
-        return Optional.of(WaitReason.classify(thread(), set, null));   // WaitReason.of without a stack
+        return Optional.of(classify(thread(), set, stack));
+    }
+
+    /**
+     * {@link WaitReason#of}, plus goloom's own timers as park blockers ({@code Go.sleep}), which
+     * the leaf enum cannot name.
+     */
+    static WaitReason classify(Thread t, WaitReason set, StackTraceElement[] stack) {
+        if (set == null && LockSupport.getBlocker(t) instanceof Timer) {
+            return WaitReason.SLEEP;
+        }
+        return WaitReason.of(t, set, stack);
+    }
+
+    private static final WaitReason[] REASONS = WaitReason.values();
+
+    /** {@code r} as stored in {@link #waitReason}: ordinal + 1, so that 0 means "none set". */
+    static byte codeOf(WaitReason r) {
+        return r == null ? 0 : (byte) (r.ordinal() + 1);
+    }
+
+    /** The reason stored as {@code code} ({@link #codeOf}), or null for 0. */
+    static WaitReason reasonOf(int code) {
+        return code == 0 ? null : REASONS[code - 1];
     }
 
     @Override

@@ -30,12 +30,15 @@ final class JdkVirtualThreads implements VirtualThreads {
     private static final MethodHandle RUN_CONTINUATION;    // (Thread) -> Runnable
     private static final MethodHandle CONTINUATION_THREAD; // (Runnable) -> Thread
     private static final MethodHandle CURRENT_CARRIER;     // () -> Thread
+    /** The class of every virtual thread's {@code runContinuation}, or null when unavailable. */
+    private static final Class<?> CONTINUATION_CLASS;
 
     /** Null when goloom can run here, otherwise what is wrong and how to fix it. */
     static final String PROBLEM;
 
     static {
         MethodHandle newThread = null, runCont = null, contThread = null, carrier = null;
+        Class<?> contClass = null;
         String problem = null;
         int feature = Runtime.version().feature();
         if (feature < 25) {
@@ -53,13 +56,17 @@ final class JdkVirtualThreads implements VirtualThreads {
                 carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
                         .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
                 contThread = findContinuationThread(newThread, runCont);
+                contClass = ((Runnable) runCont.invokeExact(newProbe(newThread))).getClass();
                 startJdkPollersOutsideGoroutines();
                 spreadJdkTimers();
             } catch (IllegalAccessException | InaccessibleObjectException e) {
-                problem = "goloom needs the JVM flag " + REQUIRED_FLAG + " to give virtual threads its own"
+                problem = "goloom needs the JVM flag " + requiredFlag() + " to give virtual threads its own"
                         + " scheduler (JDK 25 has no public API for it). Add it to the java command line,"
                         + " to Surefire's argLine, or to an executable JAR's manifest as"
-                        + " 'Add-Opens: java.base/java.lang'. (" + e.getMessage() + ")";
+                        + " 'Add-Opens: java.base/java.lang'" + (JdkVirtualThreads.class.getModule().isNamed()
+                                ? " (goloom is the named module " + JdkVirtualThreads.class.getModule().getName()
+                                        + " here, on the module path: ALL-UNNAMED opens java.lang to the class path only)"
+                                : "") + ". (" + e.getMessage() + ")";
             } catch (Throwable e) {
                 problem = "goloom cannot use this JDK's virtual-thread internals (" + Runtime.version()
                         + "): " + e + ". goloom is built and tested against JDK 25.";
@@ -69,10 +76,22 @@ final class JdkVirtualThreads implements VirtualThreads {
         RUN_CONTINUATION = runCont;
         CONTINUATION_THREAD = contThread;
         CURRENT_CARRIER = carrier;
+        CONTINUATION_CLASS = contClass;
         PROBLEM = problem;
     }
 
     private JdkVirtualThreads() {
+    }
+
+    /** A virtual thread that is never started, to look at what the JDK builds. */
+    private static Thread newProbe(MethodHandle newThread) throws Throwable {
+        return (Thread) newThread.invokeExact((Executor) r -> { }, "goloom-probe", 0, (Runnable) () -> { });
+    }
+
+    /** The flag that opens {@code java.lang} to goloom, on the class path or the module path. */
+    static String requiredFlag() {
+        Module m = JdkVirtualThreads.class.getModule();
+        return "--add-opens java.base/java.lang=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
     }
 
     /**
@@ -81,7 +100,7 @@ final class JdkVirtualThreads implements VirtualThreads {
      */
     private static MethodHandle findContinuationThread(MethodHandle newThread, MethodHandle runCont)
             throws Throwable {
-        Thread probe = (Thread) newThread.invokeExact((Executor) r -> { }, "goloom-probe", 0, (Runnable) () -> { });
+        Thread probe = newProbe(newThread);
         Runnable cont = (Runnable) runCont.invokeExact(probe);
         Class<?> contClass = cont.getClass();
         for (Field f : contClass.getDeclaredFields()) {
@@ -176,6 +195,11 @@ final class JdkVirtualThreads implements VirtualThreads {
         } catch (Throwable e) {
             throw rethrow(e);
         }
+    }
+
+    @Override
+    public boolean isContinuation(Runnable r) {
+        return r != null && r.getClass() == CONTINUATION_CLASS;
     }
 
     @Override

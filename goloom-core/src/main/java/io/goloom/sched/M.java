@@ -1,5 +1,7 @@
 package io.goloom.sched;
 
+import io.goloom.WaitReason;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -156,7 +158,7 @@ final class M extends Thread {
                 return;
             }
             if (spinning) {
-                resetSpinning();
+                sched.idle.resetSpinning(this);
             }
             M owner = sched.lockedM(g);
             if (owner != null && owner != this) {
@@ -233,7 +235,7 @@ final class M extends Thread {
         pp.count(P.C_RUNS);
         int running = g.markRunning();
         g.lastP = (short) pp.id;
-        g.waitReason = 0;   // a reason is said again before each park (Scheduler.setWaitReason)
+        g.waitReason = 0;   // a reason is said again before each park (Go.setWaitReason)
         if (G.tracked(running)) {
             long now = System.nanoTime();
             lastNow = now;
@@ -292,8 +294,8 @@ final class M extends Thread {
     }
 
     /**
-     * Why {@code g}, whose run on this M just ended parked, waits, as {@link WaitReason#code}:
-     * {@link WaitReason#of} without a stack, with the last park blocker's class and reason
+     * Why {@code g}, whose run on this M just ended parked, waits, as {@link G#codeOf}:
+     * {@link G#classify} without a stack, with the last park blocker's class and reason
      * cached here, since an M sees the same few blockers over and over (a ClassValue lookup cost
      * a ping-pong round trip ~25 ns of tracing overhead).
      */
@@ -304,14 +306,14 @@ final class M extends Thread {
         Thread t = g.thread();
         Object blocker = LockSupport.getBlocker(t);
         if (blocker == null) {
-            return WaitReason.classify(t, null, null).code();
+            return G.codeOf(WaitReason.of(t, null, null));
         }
         Class<?> c = blocker.getClass();
         if (c != lastBlockerClass) {
-            lastBlockerReason = WaitReason.ofBlocker(c);
+            lastBlockerReason = c == Timer.class ? WaitReason.SLEEP : WaitReason.ofBlocker(c);
             lastBlockerClass = c;
         }
-        return lastBlockerReason.code();
+        return G.codeOf(lastBlockerReason);
     }
 
     /** Writes the end of this M's last run if it is still pending (see {@link ExecTrace#goStop}). */
@@ -320,13 +322,6 @@ final class M extends Thread {
             traceEndPending = false;
             traceBuf.flushEnd(System.nanoTime());
         }
-    }
-
-    /** Stops spinning; the last spinning M to find work wakes another (Go's resetspinning). */
-    private void resetSpinning() {
-        spinning = false;
-        sched.nmspinning.decrementAndGet();
-        sched.wakep();
     }
 
     /**
@@ -357,8 +352,8 @@ final class M extends Thread {
                 globalTurns = globalTurn ? globalTurns + 1 : 0;
                 globalFirst = false;
             }
-            if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueueLength() > 0)
-                    || (globalTurn && s.globalQueueLength() > 1)) {
+            if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueue.size() > 0)
+                    || (globalTurn && s.globalQueue.size() > 1)) {
                 if ((g = s.globrunqget(pp, 1)) != null) {
                     inheritTime = false;
                     return g;
@@ -368,57 +363,29 @@ final class M extends Thread {
                 return g;
             }
             flushTraceEnd();   // no straight pick: the run that ended is written now, stamped now
-            if (s.globalQueueLength() > 0 && (g = s.globrunqget(pp, 0)) != null) {
+            if (s.globalQueue.size() > 0 && (g = s.globrunqget(pp, 0)) != null) {
                 inheritTime = false;
                 return g;
             }
-            // Limit spinning Ms to half the busy Ps: spinning burns CPU that running Gs could use.
-            if (spinning || 2 * s.nmspinning.get() < s.procs - s.npidle) {
-                if (!spinning) {
-                    spinning = true;
-                    s.nmspinning.incrementAndGet();
-                }
-                if ((g = stealWork(pp)) != null) {
-                    inheritTime = false;
-                    return g;
-                }
+            if (s.idle.startSpinning(this) && (g = stealWork(pp)) != null) {
+                inheritTime = false;
+                return g;
             }
 
-            // Nothing found: give up the P. See "Spinning Ms" in Scheduler for why the checks
-            // below cannot miss work submitted meanwhile.
-            synchronized (s.lock) {
-                if (s.terminated) {
-                    return null;
-                }
-                if (s.globalQueueLength() > 0) {
-                    g = s.globrunqget(pp, 0);
-                    inheritTime = false;
-                    return g;
-                }
-                pp.release(this);
-                p = null;
-                s.pidleput(pp);
+            // Nothing found: give up the P. See "Spinning Ms" in Idle for why this cannot miss
+            // work submitted meanwhile.
+            if ((g = s.idle.releaseP(this, pp)) != null) {
+                inheritTime = false;
+                return g;
             }
-            boolean recheck = spinning;
-            if (spinning) {
-                spinning = false;
-                s.nmspinning.decrementAndGet();   // full fence; then re-check every source (protocol 2)
-            } else {
-                VarHandle.fullFence();            // npidle++ before reading the note (protocol 3)
-                if (s.needSpinning) {
-                    s.needSpinning = false;
-                    recheck = true;
-                }
+            if (p != null) {
+                return null;   // terminated: releaseP kept the P
             }
-            if (recheck) {
-                P np = s.checkForWorkAfterSpinning();
-                if (np != null) {
-                    np.acquire(this);
-                    p = np;
-                    spinning = true;
-                    s.nmspinning.incrementAndGet();
-                    continue top;
-                }
+            P np = s.idle.afterRelease(this);
+            if (np != null) {
+                np.acquire(this);
+                p = np;
+                continue top;
             }
             if (!stopm()) {
                 return null;
@@ -446,8 +413,7 @@ final class M extends Thread {
                 P victim = allp[pos];
                 // An idle P can hold work: one handed off while no M was free, or due timers.
                 // It has no producer, so taking from it is a steal like any other.
-                if (victim == pp || (victim.isIdle() && victim.runqEmpty() && victim.peekRunnext() == null
-                        && !victim.timers.dueNow())) {
+                if (victim == pp || (victim.isIdle() && !victim.hasWork())) {
                     continue;
                 }
                 G g = pp.stealFrom(victim, last);
@@ -486,7 +452,7 @@ final class M extends Thread {
         }
         int n = heap.run(System.nanoTime(), room);
         if (n > 1) {
-            sched.wakep();
+            sched.idle.wakep();
         }
         return n;
     }
@@ -497,7 +463,7 @@ final class M extends Thread {
      * @return true with a P acquired, false when the runtime terminated
      */
     private boolean stopm() {
-        if (!sched.mput(this)) {
+        if (!sched.idle.mput(this)) {
             return false;
         }
         long idleSince = System.nanoTime();
@@ -515,7 +481,7 @@ final class M extends Thread {
             }
             long idleFor = System.nanoTime() - idleSince;
             if (idleFor >= sched.idleThreadTimeoutNanos) {
-                if (sched.retireIfSurplus(this)) {
+                if (sched.idle.retireIfSurplus(this)) {
                     return false;
                 }
                 idleSince = System.nanoTime();   // not surplus, or handed a P just now: wait on
@@ -532,7 +498,7 @@ final class M extends Thread {
      * @return false when the runtime terminated or this M retired
      */
     private boolean exitsyscall() {
-        P np = sched.reacquire(this);
+        P np = sched.idle.reacquire(this);
         if (np != null) {
             p = np;
             return true;

@@ -444,6 +444,16 @@ final class P {
         return runq.isEmpty() && runnext == null && runq.isEmpty();
     }
 
+    /**
+     * Whether this P has work an M could run now: a queued goroutine ({@link #runqEmpty}, so
+     * runnext too) or a due timer. The one "P has work" of hand-off ({@link Scheduler#handoffp}),
+     * sysmon's retake, stealing and an M's exit; the global queue is the caller's to add. Any
+     * thread; racy, as its parts.
+     */
+    boolean hasWork() {
+        return !runqEmpty() || timers.dueNow();
+    }
+
     /** Hands every queued goroutine to {@code sink}. Owner only (shutdown). */
     void drain(java.util.function.Consumer<G> sink) {
         G next = putRunnext(null);

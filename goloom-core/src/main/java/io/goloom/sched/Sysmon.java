@@ -69,7 +69,9 @@ final class Sysmon implements Runnable {
     /** The sysmon thread. Set once, under the scheduler lock, before it starts; volatile publish. */
     private volatile Thread thread;
     /** Parked because every P was idle. Guarded by the scheduler lock. */
-    boolean sleepingIdle;
+    private boolean sleepingIdle;
+    /** The maxThreads message has been printed. Sysmon only. */
+    private boolean maxThreadsReported;
     /** When sysmon next looks at timers (nanoTime). Written by sysmon before it parks; read by timer adders. */
     private volatile long timerWakeAt;
 
@@ -133,7 +135,7 @@ final class Sysmon implements Runnable {
                 delay = Math.min(delay * 2, maxDelayNanos);
             }
             sleep(delay);
-            if (sched.sysmonSleepIfAllIdle(this)) {
+            if (sleepIfAllIdle()) {
                 idleRounds = 0;
                 continue;
             }
@@ -159,10 +161,26 @@ final class Sysmon implements Runnable {
     }
 
     /**
-     * Parks while every P is idle, waking for their timers; the scheduler clears
+     * Parks if every P is idle (Go's {@code sysmonwait}), until a P leaves the idle list.
+     *
+     * @return true if it parked
+     */
+    private boolean sleepIfAllIdle() {
+        synchronized (sched.lock) {
+            if (sched.terminated || sched.idle.npidle < sched.procs) {
+                return false;
+            }
+            sleepingIdle = true;
+        }
+        parkWhileIdle();
+        return true;
+    }
+
+    /**
+     * Parks while every P is idle, waking for their timers; {@link #wakeFromIdle} clears
      * {@link #sleepingIdle} and unparks when a P leaves the idle list.
      */
-    void parkWhileIdle() {
+    private void parkWhileIdle() {
         while (!sched.terminated) {
             synchronized (sched.lock) {
                 if (!sleepingIdle) {
@@ -206,9 +224,52 @@ final class Sysmon implements Runnable {
 
     /** Due timers of idle {@code pp}: an M takes the P and runs them; if no M is free, sysmon does. */
     private void runIdleTimers(P pp, long now) {
-        if (!sched.startmForTimers(pp)) {
+        if (!startmForTimers(pp)) {
             pp.timers.run(now);
         }
+    }
+
+    /**
+     * Gives idle {@code pp}, which has due timers, to an M, which runs them into pp's own queue
+     * (Go's sysmon starts an M for timers). Firing them from sysmon instead sends their
+     * goroutines to the global queue, which gets one pick in 61 while local queues are busy:
+     * under wakeup16k some sleepers then waited 300-700 ms.
+     *
+     * @return false if no M was free: the caller runs them itself
+     */
+    private boolean startmForTimers(P pp) {
+        synchronized (sched.lock) {
+            if (sched.terminated) {
+                return false;
+            }
+            if (!sched.idle.pidleremove(pp)) {
+                return true;   // taken meanwhile: its new owner runs them
+            }
+        }
+        return sched.idle.startmOn(pp, false);
+    }
+
+    /**
+     * Whether {@code pp}, whose M is stuck, should be handed off: there is work it could run (its
+     * own, or the global queue's while no P is idle to take that), and an M to run it.
+     */
+    private boolean worthHandingOff(P pp) {
+        if (!pp.hasWork() && (sched.globalQueue.size() == 0 || sched.idle.npidle > 0)) {
+            return false;
+        }
+        synchronized (sched.lock) {
+            if (sched.idle.canStartM()) {
+                return true;
+            }
+        }
+        if (!maxThreadsReported) {
+            maxThreadsReported = true;
+            sched.diagnostics().println("goloom: runtime \"" + sched.name() + "\" has " + sched.maxThreads
+                    + " carrier threads (maxThreads) and none is free: a P whose carrier is stuck in one goroutine"
+                    + " cannot be handed off, so the goroutines queued on it wait until it returns. Raise"
+                    + " GoRuntime.builder().maxThreads(...) if carriers block for long. (Reported once.)");
+        }
+        return false;
     }
 
     /**
@@ -240,7 +301,7 @@ final class Sysmon implements Runnable {
             if (m == null) {
                 continue;
             }
-            if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && sched.worthHandingOff(pp)
+            if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && worthHandingOff(pp)
                     && pp.retake(m)) {
                 SchedEvents.handoff(sched, pp, m, now - seenRunsSince[i]);
                 sched.handoffp(pp);
@@ -259,13 +320,13 @@ final class Sysmon implements Runnable {
                     // be the sleeper itself, parked while pinned (a Go.sleep in a class
                     // initializer), which only this fire can wake.
                     pp.timers.run(now);
-                } else if (sched.hasIdlePAndNoSpinning()) {
-                    sched.wakep();   // a spinning M runs them (stealWork), into its own queue
+                } else if (sched.idle.hasIdlePAndNoSpinning()) {
+                    sched.idle.wakep();   // a spinning M runs them (stealWork), into its own queue
                     acted = true;
                 }
             }
-            if (sameRun && pp.peekRunnext() != null && sched.hasIdlePAndNoSpinning()) {
-                sched.wakep();
+            if (sameRun && pp.peekRunnext() != null && sched.idle.hasIdlePAndNoSpinning()) {
+                sched.idle.wakep();
                 acted = true;
             }
         }

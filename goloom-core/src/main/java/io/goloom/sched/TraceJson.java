@@ -1,5 +1,7 @@
 package io.goloom.sched;
 
+import io.goloom.WaitReason;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;

@@ -12,7 +12,11 @@ import java.util.concurrent.Executor;
  */
 public interface VirtualThreads {
 
-    /** The JVM flag without which {@link JdkVirtualThreads} cannot work. */
+    /**
+     * The JVM flag without which {@link JdkVirtualThreads} cannot work, for goloom on the class
+     * path; on the module path it opens {@code java.lang} to the module {@code io.goloom} instead
+     * of {@code ALL-UNNAMED} (the failure message names the form that applies).
+     */
     String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
 
     /**
@@ -26,6 +30,9 @@ public interface VirtualThreads {
      * {@code vthread}: one object per thread, the same on every call.
      */
     Runnable continuationOf(Thread vthread);
+
+    /** Whether {@code r} is the continuation of a virtual thread (a {@link #continuationOf} result). */
+    boolean isContinuation(Runnable r);
 
     /** The inverse of {@link #continuationOf}: the virtual thread a continuation belongs to. */
     Thread threadOf(Runnable continuation);

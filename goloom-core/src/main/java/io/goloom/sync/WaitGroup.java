@@ -1,7 +1,7 @@
 package io.goloom.sync;
 
 import io.goloom.Go;
-import io.goloom.sched.Scheduler;
+import io.goloom.sched.Current;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -82,7 +82,7 @@ public final class WaitGroup {
 
     /** Blocks until the count is zero. */
     public void await() throws InterruptedException {
-        Scheduler.checkpoint();
+        Current.checkpoint();
         sync.acquireSharedInterruptibly(1);
     }
 
@@ -92,7 +92,7 @@ public final class WaitGroup {
      * @return true if the count reached zero
      */
     public boolean await(Duration timeout) throws InterruptedException {
-        Scheduler.checkpoint();
+        Current.checkpoint();
         long nanos;
         try {
             nanos = timeout.toNanos();

@@ -1,6 +1,5 @@
 package io.goloom.trace;
 
-import io.goloom.GoRuntime;
 import io.goloom.TraceSummary;
 
 import java.io.IOException;
@@ -28,13 +27,13 @@ public final class DebugTrace {
     /** Trace files this JVM's runtimes took, absolute and normalized: the second and later insert their name. */
     private static final Set<Path> TAKEN = ConcurrentHashMap.newKeySet();
 
-    private final GoRuntime runtime;
+    private final RuntimeView runtime;
     private final PrintStream diagnostics;
     private final Thread hook;
     /** Set by the first of close and the hook to write; guarded by this. */
     private boolean written;
 
-    private DebugTrace(GoRuntime runtime, PrintStream diagnostics) {
+    private DebugTrace(RuntimeView runtime, PrintStream diagnostics) {
         this.runtime = runtime;
         this.diagnostics = diagnostics;
         this.hook = new Thread(this::write, "goloom-trace-at-exit-" + runtime.name());
@@ -69,7 +68,7 @@ public final class DebugTrace {
     }
 
     /** Starts tracing {@code runtime} to {@code path} (from {@link #claim}) and arms the hook. */
-    public static DebugTrace start(GoRuntime runtime, Path path, PrintStream diagnostics) throws IOException {
+    public static DebugTrace start(RuntimeView runtime, Path path, PrintStream diagnostics) throws IOException {
         runtime.startTrace(path);
         DebugTrace t = new DebugTrace(runtime, diagnostics);
         Runtime.getRuntime().addShutdownHook(t.hook);

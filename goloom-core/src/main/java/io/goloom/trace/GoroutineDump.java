@@ -2,7 +2,7 @@ package io.goloom.trace;
 
 import io.goloom.GoHandle;
 import io.goloom.GoroutineState;
-import io.goloom.sched.WaitReason;
+import io.goloom.WaitReason;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +68,7 @@ public final class GoroutineDump {
             if (state == GoroutineState.DEAD || (stack.isEmpty() && !g.thread().isAlive())) {
                 continue;   // ended while we looked
             }
-            WaitReason reason = state == GoroutineState.WAITING ? WaitReason.of(g, frames) : null;
+            WaitReason reason = state == GoroutineState.WAITING ? g.waitReason(frames).orElse(null) : null;
             Entry e = new Entry(g, state, reason, g.waitingFor(), stack);
             List<Object> key = reason == null ? List.of(state, stack) : List.of(state, reason, stack);
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);

@@ -1,7 +1,7 @@
 package io.goloom.trace;
 
 import io.goloom.GoHandle;
-import io.goloom.GoRuntime;
+import io.goloom.GoRuntimeMXBean;
 
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
@@ -20,10 +20,10 @@ public final class RuntimeMBean implements GoRuntimeMXBean {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private final GoRuntime runtime;
+    private final RuntimeView runtime;
     private final ObjectName name;
 
-    private RuntimeMBean(GoRuntime runtime, ObjectName name) {
+    private RuntimeMBean(RuntimeView runtime, ObjectName name) {
         this.runtime = runtime;
         this.name = name;
     }
@@ -34,7 +34,7 @@ public final class RuntimeMBean implements GoRuntimeMXBean {
      * @return the registration, to {@link #unregister()} at close
      * @throws JMException if the platform MBean server refuses it
      */
-    public static RuntimeMBean register(GoRuntime runtime) throws JMException {
+    public static RuntimeMBean register(RuntimeView runtime) throws JMException {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         String base = "io.goloom:type=GoRuntime,name=" + ObjectName.quote(runtime.name());
         ObjectName name = new ObjectName(base);

@@ -1,6 +1,5 @@
 package io.goloom.trace;
 
-import io.goloom.GoRuntime;
 import io.goloom.SchedTrace;
 
 import java.io.PrintStream;
@@ -32,7 +31,7 @@ public final class SchedTracer implements AutoCloseable {
     /** How long {@link #close()} waits for a round in progress (a huge scheddetail) to end. */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private final GoRuntime runtime;
+    private final RuntimeView runtime;
     private final long periodNanos;
     private final boolean detail;
     private final PrintStream out;
@@ -40,7 +39,7 @@ public final class SchedTracer implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
 
-    private SchedTracer(GoRuntime runtime, Duration period, boolean detail, PrintStream out) {
+    private SchedTracer(RuntimeView runtime, Duration period, boolean detail, PrintStream out) {
         this.runtime = runtime;
         this.periodNanos = period.toNanos();
         this.detail = detail;
@@ -55,7 +54,7 @@ public final class SchedTracer implements AutoCloseable {
      * @param detail print Go's scheddetail text (every P, M and goroutine) instead of the line
      * @throws IllegalArgumentException if {@code period} is not in [1 ms, 1 h]
      */
-    public static SchedTracer start(GoRuntime runtime, Duration period, boolean detail, PrintStream out) {
+    public static SchedTracer start(RuntimeView runtime, Duration period, boolean detail, PrintStream out) {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(out, "out");

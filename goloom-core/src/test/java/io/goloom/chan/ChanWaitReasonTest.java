@@ -3,7 +3,7 @@ package io.goloom.chan;
 import io.goloom.GoHandle;
 import io.goloom.GoRuntime;
 import io.goloom.GoroutineState;
-import io.goloom.sched.WaitReason;
+import io.goloom.WaitReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

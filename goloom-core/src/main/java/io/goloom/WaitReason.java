@@ -1,6 +1,4 @@
-package io.goloom.sched;
-
-import io.goloom.GoHandle;
+package io.goloom;
 
 import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
@@ -14,9 +12,9 @@ import java.util.concurrent.locks.StampedLock;
  * trace's GoBlock events, scheddetail's G lines and goroutine dumps all print.
  *
  * <p>Code that knows why it parks says so just before it parks, with
- * {@link Scheduler#setWaitReason}; goloom's channels and {@code Go.sleep} do:
+ * {@link Go#setWaitReason}; goloom's channels and {@code Go.sleep} do:
  * <pre>{@code
- * Scheduler.setWaitReason(WaitReason.CHAN_RECEIVE);
+ * Go.setWaitReason(WaitReason.CHAN_RECEIVE);
  * LockSupport.park(this);
  * }</pre>
  * Otherwise {@link #of} guesses from what the thread shows: its park blocker (a goloom
@@ -45,8 +43,6 @@ public enum WaitReason {
      */
     SYNC("sync");
 
-    private static final WaitReason[] VALUES = values();
-
     private final String label;
 
     WaitReason(String label) {
@@ -58,41 +54,22 @@ public enum WaitReason {
         return label;
     }
 
-    /** The reason stored as {@code code} ({@link #code}), or null for 0. */
-    static WaitReason ofCode(int code) {
-        return code == 0 ? null : VALUES[code - 1];
-    }
-
-    /** This reason as stored in a byte: ordinal + 1, so that 0 means "none set". */
-    byte code() {
-        return (byte) (ordinal() + 1);
-    }
-
-    /**
-     * Why goroutine {@code g}, which is parked, waits: see {@link #classify}. The one function
-     * behind the trace's GoBlock reasons, {@link GoHandle#waitReason} (scheddetail) and
-     * goroutine dumps (which pass the stack they print).
-     *
-     * <pre>{@code
-     * WaitReason r = WaitReason.of(h, h.thread().getStackTrace());   // IO, SLEEP, SYNC, ...
-     * }</pre>
-     *
-     * @param stack the goroutine's stack, top first, or null
-     */
-    public static WaitReason of(GoHandle g, StackTraceElement[] stack) {
-        return classify(g.thread(), g instanceof G own ? ofCode(own.waitReason) : null, stack);
-    }
-
     /**
      * Why {@code t}, a parked goroutine's thread, waits: {@code set} if its code said so
-     * ({@link Scheduler#setWaitReason}), else a guess from its park blocker and state, refined
-     * by {@code stack} (its frames, top first) when the caller has them. Cheap without a stack:
+     * ({@link Go#setWaitReason}), else a guess from its park blocker and state, refined by
+     * {@code stack} (its frames, top first) when the caller has them. Cheap without a stack:
      * a field read, a class lookup in a cache and, for a park with no blocker, the thread state.
+     * The one function behind the trace's GoBlock reasons, {@link GoHandle#waitReason()}
+     * (scheddetail) and goroutine dumps (which pass the stack they print).
+     *
+     * <pre>{@code
+     * WaitReason r = WaitReason.of(h.thread(), null, h.thread().getStackTrace());   // IO, SLEEP, SYNC, ...
+     * }</pre>
      *
      * @param set the reason the goroutine set, or null
      * @param stack the thread's stack, or null when taking it would cost too much
      */
-    static WaitReason classify(Thread t, WaitReason set, StackTraceElement[] stack) {
+    public static WaitReason of(Thread t, WaitReason set, StackTraceElement[] stack) {
         if (set != null) {
             return set;
         }
@@ -125,8 +102,11 @@ public enum WaitReason {
         return state == Thread.State.TIMED_WAITING ? SLEEP : PARK;
     }
 
-    /** The reason a park blocker of class {@code c} stands for. */
-    static WaitReason ofBlocker(Class<?> c) {
+    /**
+     * The reason a park blocker of class {@code c} stands for ({@code LockSupport.park(blocker)}):
+     * a lock's, a synchronizer's of {@code java.util.concurrent}, or {@link #PARK}. Cached per class.
+     */
+    public static WaitReason ofBlocker(Class<?> c) {
         return BY_BLOCKER.get(c);
     }
 
@@ -134,9 +114,6 @@ public enum WaitReason {
     private static final ClassValue<WaitReason> BY_BLOCKER = new ClassValue<>() {
         @Override
         protected WaitReason computeValue(Class<?> c) {
-            if (c == Timer.class) {
-                return SLEEP;
-            }
             Class<?> outer = c.getEnclosingClass();
             if (c == StampedLock.class || outer == ReentrantLock.class || outer == ReentrantReadWriteLock.class
                     || outer == StampedLock.class) {

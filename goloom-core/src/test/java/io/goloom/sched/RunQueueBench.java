@@ -16,8 +16,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local run queue's operations on one thread, without contention: what a {@code runqput}
- * + {@code runqget} pair and a steal of half a queue cost in themselves. Lives in
- * {@code io.goloom.sched} because {@link RunQueue} is package-private.
+ * + {@code runqget} pair and a steal of half a queue cost in themselves. Lives in core's tests,
+ * in {@code io.goloom.sched}, because {@link RunQueue} is package-private. Run it from the
+ * test class path:
+ * <pre>
+ * ./mvnw -B -q -pl goloom-core test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp
+ * java -cp goloom-core/target/test-classes:goloom-core/target/classes:$(cat goloom-core/target/test.cp) \
+ *     org.openjdk.jmh.Main RunQueueBench
+ * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -1,4 +1,4 @@
-package io.goloom.trace;
+package io.goloom;
 
 /**
  * What a runtime shows over JMX, under {@code io.goloom:type=GoRuntime,name=<runtime name>}:
