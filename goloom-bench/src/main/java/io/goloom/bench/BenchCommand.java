@@ -6,7 +6,6 @@ import io.goloom.bench.workload.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -32,13 +30,15 @@ import java.util.concurrent.TimeoutException;
 @Command(name = "bench", sortOptions = false,
         description = {
                 "Compares goloom, the JDK default virtual-thread scheduler and Go, side by side.",
-                "%nRuns each workload on goloom and on the JDK's default scheduler in this process,"
-                        + " alternating per round, then our Go programs when a go tool is found, and prints"
-                        + " one table of medians with the goloom/jdk ratio, its target and a verdict.",
-                "%nUse -XX:ActiveProcessorCount=N to measure both schedulers on N processors.%n"})
-final class BenchCommand implements Callable<Integer> {
+                "%nRuns each workload on goloom and on the JDK's default scheduler in this process, alternating"
+                        + " per round, then our Go programs when a go tool is found, and prints one table of"
+                        + " medians with the goloom/jdk ratio, its target and a verdict.",
+                "%nUse -XX:ActiveProcessorCount=N (in GOLOOM_JAVA_OPTS) to measure both schedulers on N"
+                        + " processors.%n"})
+final class BenchCommand implements Callable<Integer>, Validated {
 
     private static final String NO_GO = "not found (install golang-1.19-go for the Go column)";
+    private static final int MAX_ROUNDS = 100, MAX_ROUND_TIMEOUT = 3600;
 
     @Spec
     private CommandSpec spec;
@@ -47,11 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     private boolean quick;
 
     @Option(names = "--rounds", paramLabel = "N",
-            description = "Measured rounds per side (default: 5).")
+            description = "Measured rounds per side, 1 to " + MAX_ROUNDS + " (default: 5).")
     private Integer rounds;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Warm-up rounds per side, discarded (default: 2).")
+            description = "Warm-up rounds per side, discarded, 0 to " + MAX_ROUNDS + " (default: 2).")
     private Integer warmup;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME",
@@ -63,13 +63,13 @@ final class BenchCommand implements Callable<Integer> {
     private Path json;
 
     @Option(names = "--trace", paramLabel = "DIR",
-            description = {"After each workload's measured rounds, run one more goloom round under the",
-                    "execution trace and write DIR/<workload>.json (open it in ui.perfetto.dev).",
-                    "The traced round is not counted."})
+            description = "Write an execution trace of one more goloom round per workload (not counted, after its"
+                    + " measured rounds) to DIR/<workload>.json, for ui.perfetto.dev.")
     private Path traceDir;
 
     @Option(names = "--round-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "A round still running after this long fails its workload (default: ${DEFAULT-VALUE}).")
+            description = "A round still running after this long fails its workload, 1 to " + MAX_ROUND_TIMEOUT
+                    + " (default: ${DEFAULT-VALUE}).")
     private int roundTimeoutSeconds;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             Side.open(Side.GOLOOM, 1).close();
         } catch (IllegalStateException e) {
-            System.err.println("goloom-bench: " + e.getMessage());
+            System.err.println(spec.qualifiedName() + ": " + e.getMessage());
             return 2;
         }
         Optional<GoColumn> go;
@@ -143,32 +143,75 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private List<Workload> selected() {
-        List<Workload> all = Workloads.all(quick);
-        if (only == null) {
-            return all;
-        }
-        List<String> valid = all.stream().map(Workload::name).toList();
-        Set<String> wanted = new LinkedHashSet<>(only);
-        for (String name : wanted) {
-            if (!valid.contains(name)) {
-                throw new ParameterException(spec.commandLine(), "Unknown workload '" + name
-                        + "' in --only; valid names: " + String.join(", ", valid));
+    @Override
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        range("--rounds", rounds, 1, MAX_ROUNDS).ifPresent(problems::add);
+        range("--warmup", warmup, 0, MAX_ROUNDS).ifPresent(problems::add);
+        range("--round-timeout", roundTimeoutSeconds, 1, MAX_ROUND_TIMEOUT).ifPresent(problems::add);
+        if (only != null) {
+            List<String> known = Workloads.all(quick).stream().map(Workload::name).toList();
+            List<String> unknown = new LinkedHashSet<>(only).stream().filter(name -> !known.contains(name))
+                    .map(name -> "'" + name + "'").toList();
+            if (!unknown.isEmpty()) {
+                problems.add("--only: unknown workload" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                        + "; known: " + String.join(", ", known));
             }
         }
-        return all.stream().filter(w -> wanted.contains(w.name())).toList();
+        if (json != null) {
+            jsonProblem(json.toAbsolutePath()).ifPresent(problems::add);
+        }
+        if (traceDir != null) {
+            traceDirProblem(traceDir.toAbsolutePath()).ifPresent(problems::add);
+        }
+        return problems;
+    }
+
+    private static Optional<String> range(String option, Integer value, int min, int max) {
+        return value == null || (value >= min && value <= max) ? Optional.empty()
+                : Optional.of(option + " must be " + min + " to " + max + ", was " + value);
+    }
+
+    /** Checked before the run, so that a full run is not lost when its results cannot be written. */
+    private static Optional<String> jsonProblem(Path file) {
+        Path dir = file.getParent();
+        if (Files.isDirectory(file)) {
+            return Optional.of("--json: " + file + " is a directory, not a file");
+        }
+        if (!Files.isDirectory(dir)) {
+            return Optional.of("--json: " + file + " cannot be written: " + dir + " is not a directory");
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+            return Optional.of("--json: " + file + " cannot be written: permission denied");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> traceDirProblem(Path dir) {
+        Path existing = dir;
+        while (!Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (!Files.isDirectory(existing)) {
+            return Optional.of("--trace: " + (existing.equals(dir) ? dir + " is not a directory"
+                    : "cannot create directory " + dir + ": " + existing + " is not a directory"));
+        }
+        if (!Files.isWritable(existing)) {
+            return Optional.of("--trace: " + (existing.equals(dir) ? "cannot write to " + dir
+                    : "cannot create directory " + dir + " in " + existing) + ": permission denied");
+        }
+        return Optional.empty();
+    }
+
+    /** The workloads of {@code --only} (known, by {@link #problems()}), in the table's order. */
+    private List<Workload> selected() {
+        List<Workload> all = Workloads.all(quick);
+        return only == null ? all : all.stream().filter(w -> only.contains(w.name())).toList();
     }
 
     private Compare.Plan plan() {
-        int measured = rounds != null ? rounds : 5;
-        int discarded = warmup != null ? warmup : 2;
-        if (measured < 1 || discarded < 0 || roundTimeoutSeconds < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--rounds must be >= 1, --warmup >= 0 and --round-timeout >= 1; got "
-                            + measured + ", " + discarded + ", " + roundTimeoutSeconds);
-        }
-        return new Compare.Plan(discarded, measured, Duration.ofSeconds(roundTimeoutSeconds),
-                Runtime.getRuntime().availableProcessors());
+        return new Compare.Plan(warmup != null ? warmup : 2, rounds != null ? rounds : 5,
+                Duration.ofSeconds(roundTimeoutSeconds), Runtime.getRuntime().availableProcessors());
     }
 
     /** What each scheduler adds per switch on top of a bare continuation switch. */

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import javax.management.JMX;
@@ -17,6 +16,7 @@ import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -28,42 +28,47 @@ import java.util.concurrent.Callable;
  * {@code GoRuntimeMXBean.dumpGoroutines()}.
  */
 @Command(name = "dump", sortOptions = false,
-        description = {"Prints the goroutine dump of every goloom runtime in a running JVM",
-                "(found with jps or jcmd), like Go's dump on SIGQUIT, over JMX."})
-final class DumpCommand implements Callable<Integer> {
+        description = {"Prints the goroutine dump of every goloom runtime in a running JVM.",
+                "%nLike Go's dump on SIGQUIT, on demand: attaches to the JVM (find its PID with jps or jcmd; same"
+                        + " user), starts its local JMX agent and asks each runtime for its dump.%n"})
+final class DumpCommand implements Callable<Integer>, Validated {
 
     @Spec
     private CommandSpec spec;
 
+    // Text, not a long: picocli's failed conversion of a positional parameter also reports it missing.
     @Parameters(index = "0", paramLabel = "PID", description = "The process id of the JVM.")
-    private long pid;
+    private String pid;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
     @Override
+    public List<String> problems() {
+        return pid == null || pid.matches("[1-9][0-9]{0,18}") ? List.of()
+                : List.of("PID must be a positive process id, was '" + pid + "'");
+    }
+
+    @Override
     public Integer call() throws Exception {
-        if (pid <= 0) {
-            throw new ParameterException(spec.commandLine(), "PID must be a positive process id; got " + pid);
-        }
         String address;
         try {
-            VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+            VirtualMachine vm = VirtualMachine.attach(pid);
             try {
                 address = vm.startLocalManagementAgent();
             } finally {
                 vm.detach();
             }
         } catch (AttachNotSupportedException | IOException e) {
-            System.err.println("goloom dump: cannot attach to process " + pid + " (is it a JVM of this user, still"
-                    + " running?): " + e.getMessage());
+            System.err.println(spec.qualifiedName() + ": cannot attach to process " + pid
+                    + " (is it a JVM of this user, still running?): " + e.getMessage());
             return 1;
         }
         try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
             Set<ObjectName> names = new TreeSet<>(server.queryNames(new ObjectName("io.goloom:type=GoRuntime,*"), null));
             if (names.isEmpty()) {
-                System.err.println("goloom dump: process " + pid + " has no open goloom runtime");
+                System.err.println(spec.qualifiedName() + ": process " + pid + " has no open goloom runtime");
                 return 1;
             }
             for (ObjectName name : names) {

@@ -3,12 +3,11 @@ package io.goloom.bench;
 import io.goloom.bench.side.Side;
 import io.goloom.bench.workload.Footprint;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -17,15 +16,12 @@ import java.util.concurrent.Callable;
  * it once per side in a fresh JVM.
  */
 @Command(name = "footprint", sortOptions = false,
-        description = {"Parks N goroutines on one scheduler and prints what each one costs:",
-                "heap retained after a full GC and resident-set growth, per goroutine.",
-                "Run it in a fresh JVM per side (bench's footprint row does)."})
-final class FootprintCommand implements Callable<Integer> {
+        description = {"Parks N goroutines on one scheduler and prints what each one costs.",
+                "%nPrints the heap retained after a full GC and the resident-set growth, per goroutine. Run it"
+                        + " in a fresh JVM per side, as the footprint row of bench does.%n"})
+final class FootprintCommand implements Callable<Integer>, Validated {
 
-    private static final int MAX_COUNT = 10_000_000;
-
-    @Spec
-    private CommandSpec spec;
+    private static final int MAX_COUNT = 10_000_000, MAX_TIMEOUT = 3600;
 
     @Option(names = "--side", required = true, paramLabel = "SIDE",
             description = "goloom or jdk (the JDK's default scheduler).")
@@ -39,28 +35,30 @@ final class FootprintCommand implements Callable<Integer> {
     private boolean histogram;
 
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "Give up if parking them takes longer (default: ${DEFAULT-VALUE}).")
+            description = "Give up if parking them takes longer, 1 to " + MAX_TIMEOUT + " (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
     @Override
-    public Integer call() throws Exception {
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (side != null && !side.equals(Side.GOLOOM) && !side.equals(Side.JDK)) {
+            problems.add("--side must be " + Side.GOLOOM + " or " + Side.JDK + ", was '" + side + "'");
+        }
         if (count < 1 || count > MAX_COUNT) {
-            throw new ParameterException(spec.commandLine(),
-                    "--count must be between 1 and " + MAX_COUNT + "; got " + count);
+            problems.add("--count must be 1 to " + MAX_COUNT + ", was " + count);
         }
-        if (timeoutSeconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be >= 1; got " + timeoutSeconds);
+        if (timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT) {
+            problems.add("--timeout must be 1 to " + MAX_TIMEOUT + ", was " + timeoutSeconds);
         }
-        Side opened;
-        try {
-            opened = Side.open(side, Runtime.getRuntime().availableProcessors());
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        try (Side s = opened) {
+        return problems;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (Side s = Side.open(side, Runtime.getRuntime().availableProcessors())) {
             Footprint.measure(s, count, histogram, Duration.ofSeconds(timeoutSeconds), System.out);
         }
         return 0;

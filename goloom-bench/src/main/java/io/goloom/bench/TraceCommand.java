@@ -4,7 +4,6 @@ import io.goloom.trace.DebugSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,7 +22,8 @@ import java.util.concurrent.Callable;
  * {@code --add-exports} goloom needs), goloom on its class path after the program's, and
  * {@code -Dgoloom.debug=trace=FILE} added to whatever {@code GOLOOM_DEBUG} or
  * {@code -Dgoloom.debug} already said ({@link DebugSettings}); each runtime writes its trace
- * when it closes or when the JVM exits.
+ * when it closes or when the JVM exits. The child runs the program through {@link TracedMain},
+ * which says why a program that starts a trace of its own fails under this command.
  *
  * <pre>
  * ./goloom trace --out fanout.json --cp target/classes -- com.example.FanOut 1000
@@ -31,10 +31,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "trace", sortOptions = false,
         description = {"Runs a program's main class in a new JVM, tracing every goloom runtime it builds.",
-                "Each trace is written (Chrome Trace Event JSON: open it in ui.perfetto.dev) when its",
-                "runtime closes or the JVM exits; a second runtime writes FILE with its name inserted.",
-                "Example: trace --out run.json --cp target/classes -- com.example.Main arg1"})
-final class TraceCommand implements Callable<Integer> {
+                "%nEach runtime's trace (Chrome Trace Event JSON: open it in ui.perfetto.dev) is written when the"
+                        + " runtime closes or the JVM exits. The first goes to FILE, later ones to FILE with their"
+                        + " runtime's name inserted (run-<name>.json). A program that calls GoRuntime.startTrace"
+                        + " itself cannot run under this command: its runtimes are traced already.",
+                "%nExample:",
+                "  ./goloom trace --out run.json --cp target/classes -- com.example.Main arg1%n"})
+final class TraceCommand implements Callable<Integer>, Validated {
 
     @Spec
     private CommandSpec spec;
@@ -56,20 +59,26 @@ final class TraceCommand implements Callable<Integer> {
     private boolean help;
 
     @Override
-    public Integer call() throws Exception {
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
         Path file = out.toAbsolutePath().normalize();
         if (file.toString().contains(",")) {
-            throw new ParameterException(spec.commandLine(), "--out must not contain ',' (goloom.debug separates"
-                    + " its settings with it), was \"" + out + "\"");
+            problems.add("--out must not contain ',' (goloom.debug separates its settings with it), was '" + out + "'");
         }
-        if (!Files.isDirectory(file.getParent())) {
-            throw new ParameterException(spec.commandLine(), "--out: no directory " + file.getParent()
-                    + " for \"" + out + "\"");
+        if (Files.isDirectory(file)) {
+            problems.add("--out: " + file + " is a directory, not a file");
+        } else if (!Files.isDirectory(file.getParent())) {
+            problems.add("--out: " + file + " cannot be written: " + file.getParent() + " is not a directory");
         }
-        if (mainClass.isBlank() || mainClass.startsWith("-")) {
-            throw new ParameterException(spec.commandLine(), "MAIN must be a class name, was \"" + mainClass
-                    + "\" (put -- before the main class)");
+        if (mainClass != null && (mainClass.isBlank() || mainClass.startsWith("-"))) {
+            problems.add("MAIN must be a class name, was '" + mainClass + "' (put -- before the main class)");
         }
+        return problems;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = out.toAbsolutePath().normalize();
         String inherited = System.getProperty(DebugSettings.PROPERTY, System.getenv(DebugSettings.ENV));
         String debug = (inherited == null || inherited.isBlank() ? "" : inherited + ",") + "trace=" + file;
         List<String> command = new ArrayList<>();
@@ -80,13 +89,14 @@ final class TraceCommand implements Callable<Integer> {
                 .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-D" + DebugSettings.PROPERTY + "="))
                 .forEach(command::add);
         command.add("-D" + DebugSettings.PROPERTY + "=" + debug);
-        command.addAll(List.of("-cp", classPath + File.pathSeparator + System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of("-cp", classPath + File.pathSeparator + System.getProperty("java.class.path"),
+                TracedMain.class.getName(), mainClass));
         command.addAll(args);
-        System.err.println("goloom trace: running " + mainClass + " with goloom.debug=" + debug);
+        System.err.println(spec.qualifiedName() + ": running " + mainClass + " with goloom.debug=" + debug);
         Process child = new ProcessBuilder(command).inheritIO().start();
         int status = child.waitFor();
         if (status != 0) {
-            System.err.println("goloom trace: " + mainClass + " exited with status " + status);
+            System.err.println(spec.qualifiedName() + ": " + mainClass + " exited with status " + status);
         }
         return status;
     }

@@ -4,7 +4,7 @@
  * {@code Go.yield}, a {@code Select} over four channels against one receive; plus the
  * continuation floor, and timer add + cancel (goloom's per-P timers
  * against the {@code ScheduledThreadPoolExecutor} behind the JDK's timers). Run them with
- * {@code java -jar goloom-bench.jar jmh [JMH options]}.
+ * {@code ./goloom jmh [JMH options]}.
  *
  * <p>Classes here are public and not final because JMH generates subclasses of them. Depends on
  * {@code io.goloom.bench.workload}, {@code io.goloom.bench.side}, {@code io.goloom} (the timers), {@code io.goloom.chan} and JMH.
