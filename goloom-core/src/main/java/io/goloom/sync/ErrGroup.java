@@ -23,9 +23,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>A task's exception (any {@code Throwable}, so nothing is lost) is recorded; only the
- * first is returned, the rest are dropped as in Go. Tasks run as goroutines of the caller's
- * goloom runtime, or outside goloom as JDK virtual threads, unless a {@code ThreadFactory} is
- * given. {@link #await()} also cancels the group's context, as Go's {@code Wait} does.
+ * first is returned, the rest are dropped as in Go. {@link #await()} also cancels the group's
+ * context, as Go's {@code Wait} does.
+ *
+ * <p><b>Which scheduler runs the tasks.</b> A group made with a {@code ThreadFactory}
+ * ({@link #ErrGroup(Context, ThreadFactory)}) starts every task on one of its threads:
+ * {@code new ErrGroup(ctx, rt.threadFactory())} makes them goroutines of {@code rt} from any
+ * caller. Without one, each {@link #go}/{@link #tryGo} call decides by its caller:
+ * <ul>
+ *   <li>called from a goroutine, the task becomes a goroutine of the caller's runtime
+ *       ({@link Go#go}: the tail of the caller's P's run queue);
+ *   <li>called from any other thread ({@code main}, a platform thread, a virtual thread of the
+ *       JDK's scheduler), the task is a JDK virtual thread ({@code Thread.ofVirtual()}) on the
+ *       JDK's default scheduler, its {@code ForkJoinPool}: not goloom, silently.
+ * </ul>
+ * So a group used from {@code main} with goloom in mind needs {@code rt.threadFactory()}.
  */
 public final class ErrGroup {
 
@@ -42,18 +54,24 @@ public final class ErrGroup {
     /** The {@link #limit} permits; null for no limit. Written by limit() while nothing runs. */
     private volatile Semaphore permits;
 
-    /** A group without a context. */
+    /** A group without a context; tasks run where the class comment says (no {@code ThreadFactory}). */
     public ErrGroup() {
         this.context = null;
         this.threads = null;
     }
 
-    /** A group whose {@link #context()} derives from {@code parent}. */
+    /**
+     * A group whose {@link #context()} derives from {@code parent}; without a {@code ThreadFactory},
+     * so a task started from a thread that is not a goroutine runs on the JDK's default scheduler.
+     */
     public ErrGroup(Context parent) {
         this(parent, null);
     }
 
-    /** A group whose {@link #context()} derives from {@code parent}, starting tasks with {@code threads} (null: default). */
+    /**
+     * A group whose {@link #context()} derives from {@code parent}, starting every task on a thread
+     * of {@code threads} ({@code rt.threadFactory()}: goroutines of {@code rt}); null: as without one.
+     */
     public ErrGroup(Context parent, ThreadFactory threads) {
         this.context = Objects.requireNonNull(parent, "parent").withCancel();
         this.threads = threads;
@@ -91,7 +109,11 @@ public final class ErrGroup {
         return this;
     }
 
-    /** Starts {@code task}, first waiting for a slot when a {@link #limit} is set. */
+    /**
+     * Starts {@code task}, first waiting for a slot when a {@link #limit} is set. Without a
+     * {@code ThreadFactory}: as a goroutine of the caller's runtime if the caller is a goroutine,
+     * else as a JDK virtual thread on the JDK's default scheduler.
+     */
     public void go(Task task) throws InterruptedException {
         Objects.requireNonNull(task, "task");
         Semaphore p = permits;

@@ -108,9 +108,18 @@ public final class WaitGroup {
     }
 
     /**
-     * Counts {@code task} in and starts it: as a goroutine of the caller's goloom runtime, or
-     * outside goloom as a JDK virtual thread; it counts itself out when it returns or throws
-     * (an exception goes to the thread's uncaught-exception handler, as usual).
+     * Counts {@code task} in and starts it; it counts itself out when it returns or throws (an
+     * exception goes to the thread's uncaught-exception handler, as usual). Where it runs depends
+     * on the caller:
+     * <ul>
+     *   <li>called from a goroutine, it becomes a goroutine of the caller's runtime
+     *       ({@link Go#go}: the tail of the caller's P's run queue);
+     *   <li>called from any other thread ({@code main}, a platform thread, a virtual thread of the
+     *       JDK's scheduler), it is a JDK virtual thread ({@code Thread.ofVirtual()}) on the JDK's
+     *       default scheduler, its {@code ForkJoinPool}: not goloom.
+     * </ul>
+     * To start goroutines of a runtime {@code rt} from outside it, count them in yourself:
+     * {@code wg.add(1); rt.go(() -> { try { task.run(); } finally { wg.done(); } });}
      */
     public void go(Runnable task) {
         Objects.requireNonNull(task, "task");

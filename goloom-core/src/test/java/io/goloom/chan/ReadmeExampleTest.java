@@ -1,33 +1,39 @@
 package io.goloom.chan;
 
+import io.goloom.Go;
 import io.goloom.GoRuntime;
 import io.goloom.context.CancelContext;
 import io.goloom.context.Context;
 import io.goloom.context.ContextException;
 import io.goloom.sync.ErrGroup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The README's channel example, run as written: a producer, 8 workers, an ErrGroup with a context. */
+/**
+ * The README's channel example, run as written (from a thread that is not a goroutine, as from
+ * {@code main}): a producer, 8 workers, an ErrGroup with a context whose tasks are goroutines of
+ * {@code rt} through {@code rt.threadFactory()}. goloom-metrics' ReadmeCodeTest compiles and runs
+ * the README's copy; this one checks what it does.
+ */
 class ReadmeExampleTest {
 
-    /** Runs the example over {@code source}; a job equal to {@code failOn} throws. */
-    private static Throwable example(List<Integer> source, int failOn, ConcurrentLinkedQueue<Integer> ran)
-            throws InterruptedException {
+    /** Runs the example over {@code source} on {@code rt}; a job equal to {@code failOn} throws. */
+    private static Throwable example(GoRuntime rt, List<Integer> source, int failOn,
+            ConcurrentLinkedQueue<Integer> ran) throws InterruptedException {
         try (CancelContext ctx = Context.background().withTimeout(Duration.ofSeconds(60))) {
             Chan<Integer> jobs = Chan.make(64);
-            ErrGroup g = new ErrGroup(ctx);
+            ErrGroup g = new ErrGroup(ctx, rt.threadFactory());
             g.go(() -> {
                 try {
                     for (Integer j : source) {
@@ -43,6 +49,9 @@ class ReadmeExampleTest {
             for (int i = 0; i < 8; i++) {
                 g.go(() -> {
                     for (Integer j : jobs) {
+                        if (!Go.inGoroutine()) {
+                            throw new AssertionError("a worker is not a goroutine: " + Thread.currentThread());
+                        }
                         if (j == failOn) {
                             throw new IllegalStateException("job " + j + " failed");
                         }
@@ -55,30 +64,23 @@ class ReadmeExampleTest {
     }
 
     @Test
+    @Timeout(120)
     void everyJobRunsOnceAndAFailureStopsTheProducer() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().name("readme-example").build()) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            rt.go(() -> {
-                try {
-                    List<Integer> source = IntStream.range(0, 10_000).boxed().toList();
-                    ConcurrentLinkedQueue<Integer> ran = new ConcurrentLinkedQueue<>();
-                    assertNull(example(source, -1, ran));
-                    assertEquals(source, ran.stream().sorted().toList(), "each job ran exactly once");
+            assertFalse(Go.inGoroutine(), "the test thread plays main");
+            List<Integer> source = IntStream.range(0, 10_000).boxed().toList();
+            ConcurrentLinkedQueue<Integer> ran = new ConcurrentLinkedQueue<>();
+            assertNull(example(rt, source, -1, ran));
+            assertEquals(source, ran.stream().sorted().toList(), "each job ran exactly once, in a goroutine");
 
-                    // An endless source: only the failure (which cancels the context) ends it.
-                    List<Integer> endless = new java.util.AbstractList<>() {
-                        @Override public Integer get(int i) { return i; }
-                        @Override public int size() { return Integer.MAX_VALUE; }
-                    };
-                    Throwable first = example(endless, 5_000, new ConcurrentLinkedQueue<>());
-                    assertTrue(first instanceof IllegalStateException, "first error: " + first);
-                    assertEquals("job 5000 failed", first.getMessage());
-                    done.complete(null);
-                } catch (Throwable t) {
-                    done.completeExceptionally(t);
-                }
-            });
-            done.get(120, TimeUnit.SECONDS);
+            // An endless source: only the failure (which cancels the context) ends it.
+            List<Integer> endless = new java.util.AbstractList<>() {
+                @Override public Integer get(int i) { return i; }
+                @Override public int size() { return Integer.MAX_VALUE; }
+            };
+            Throwable first = example(rt, endless, 5_000, new ConcurrentLinkedQueue<>());
+            assertTrue(first instanceof IllegalStateException, "first error: " + first);
+            assertEquals("job 5000 failed", first.getMessage());
         }
     }
 
