@@ -67,6 +67,15 @@ import javax.management.JMException;
  */
 public final class GoRuntime implements AutoCloseable {
 
+    /**
+     * The JVM system property of goloom's {@code GODEBUG} ({@code schedtrace=MS},
+     * {@code scheddetail=1}, {@code trace=FILE}), read by every {@link Builder#build()}; it wins
+     * over {@link #DEBUG_ENV} when set.
+     */
+    public static final String DEBUG_PROPERTY = DebugSettings.PROPERTY;
+    /** The environment variable read when {@link #DEBUG_PROPERTY} is not set. */
+    public static final String DEBUG_ENV = DebugSettings.ENV;
+
     private final Scheduler sched;
     /** What observers read: {@link #sched}'s snapshots. */
     private final Snapshots snapshots;
@@ -356,10 +365,14 @@ public final class GoRuntime implements AutoCloseable {
      * TraceSummary s = rt.stopTrace();   // open run.json in ui.perfetto.dev
      * }</pre>
      *
+     * <p>A trace that the {@code goloom.debug=trace=FILE} setting started (as {@code ./goloom
+     * trace} does) is written first, with what it recorded so far, and this one replaces it.
+     *
      * @throws IllegalStateException if this runtime is tracing already
      * @throws IOException if {@code path} cannot be written
      */
     public void startTrace(Path path) throws IOException {
+        handOverDebugTrace();
         sched.startTrace(path);
     }
 
@@ -373,7 +386,18 @@ public final class GoRuntime implements AutoCloseable {
      * @throws IOException if {@code path} cannot be written
      */
     public void startTrace(Path path, int maxEventsPerThread) throws IOException {
+        handOverDebugTrace();
         sched.startTrace(path, maxEventsPerThread);
+    }
+
+    /**
+     * A trace that {@code goloom.debug=trace=FILE} started ({@code ./goloom trace}) gives way to
+     * the program's own: it is written now, with what it recorded so far.
+     */
+    private void handOverDebugTrace() {
+        if (debugTrace != null) {
+            debugTrace.handOver();
+        }
     }
 
     /**

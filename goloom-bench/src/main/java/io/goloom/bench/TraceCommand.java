@@ -1,6 +1,6 @@
 package io.goloom.bench;
 
-import io.goloom.trace.DebugSettings;
+import io.goloom.GoRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,9 +21,9 @@ import java.util.concurrent.Callable;
  * for a whole program. The child gets this JVM's flags (the {@code --add-opens} and
  * {@code --add-exports} goloom needs), goloom on its class path after the program's, and
  * {@code -Dgoloom.debug=trace=FILE} added to whatever {@code GOLOOM_DEBUG} or
- * {@code -Dgoloom.debug} already said ({@link DebugSettings}); each runtime writes its trace
- * when it closes or when the JVM exits. The child runs the program through {@link TracedMain},
- * which says why a program that starts a trace of its own fails under this command.
+ * {@code -Dgoloom.debug} already said (GoRuntime.DEBUG_PROPERTY); each runtime writes its trace
+ * when it closes or when the JVM exits, or when the program starts a trace of its own
+ * ({@code GoRuntime.startTrace}), which then takes over.
  *
  * <pre>
  * ./goloom trace --out fanout.json --cp target/classes -- com.example.FanOut 1000
@@ -33,8 +33,8 @@ import java.util.concurrent.Callable;
         description = {"Runs a program's main class in a new JVM, tracing every goloom runtime it builds.",
                 "%nEach runtime's trace (Chrome Trace Event JSON: open it in ui.perfetto.dev) is written when the"
                         + " runtime closes or the JVM exits. The first goes to FILE, later ones to FILE with their"
-                        + " runtime's name inserted (run-<name>.json). A program that calls GoRuntime.startTrace"
-                        + " itself cannot run under this command: its runtimes are traced already.",
+                        + " runtime's name inserted (run-<name>.json). A runtime whose program starts a trace of its"
+                        + " own (GoRuntime.startTrace) writes FILE first, with what it recorded until then.",
                 "%nExample:",
                 "  ./goloom trace --out run.json --cp target/classes -- com.example.Main arg1%n"})
 final class TraceCommand implements Callable<Integer>, Validated {
@@ -79,18 +79,18 @@ final class TraceCommand implements Callable<Integer>, Validated {
     @Override
     public Integer call() throws Exception {
         Path file = out.toAbsolutePath().normalize();
-        String inherited = System.getProperty(DebugSettings.PROPERTY, System.getenv(DebugSettings.ENV));
+        String inherited = System.getProperty(GoRuntime.DEBUG_PROPERTY, System.getenv(GoRuntime.DEBUG_ENV));
         String debug = (inherited == null || inherited.isBlank() ? "" : inherited + ",") + "trace=" + file;
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // This JVM's flags (the --add-opens goloom needs, GOLOOM_JAVA_OPTS), except a debugger
         // agent, which would make the child wait for a debugger, and goloom.debug, merged above.
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-D" + DebugSettings.PROPERTY + "="))
+                .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-D" + GoRuntime.DEBUG_PROPERTY + "="))
                 .forEach(command::add);
-        command.add("-D" + DebugSettings.PROPERTY + "=" + debug);
+        command.add("-D" + GoRuntime.DEBUG_PROPERTY + "=" + debug);
         command.addAll(List.of("-cp", classPath + File.pathSeparator + System.getProperty("java.class.path"),
-                TracedMain.class.getName(), mainClass));
+                mainClass));
         command.addAll(args);
         System.err.println(spec.qualifiedName() + ": running " + mainClass + " with goloom.debug=" + debug);
         Process child = new ProcessBuilder(command).inheritIO().start();

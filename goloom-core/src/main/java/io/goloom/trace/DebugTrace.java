@@ -85,15 +85,28 @@ public final class DebugTrace {
         }
     }
 
-    private synchronized void write() {
+    /**
+     * The program starts an execution trace of its own ({@code GoRuntime.startTrace}): writes
+     * this one now, with what it recorded so far, so that the program's trace can begin (a
+     * runtime records one trace at a time). Later closes and the hook find it written.
+     */
+    public void handOver() {
+        write(" until the program started a trace of its own");
+    }
+
+    private void write() {
+        write("");
+    }
+
+    private synchronized void write(String until) {
         if (written) {
             return;
         }
         written = true;
         try {
             TraceSummary s = runtime.stopTrace();
-            diagnostics.println("goloom: execution trace of runtime \"" + runtime.name() + "\" written to " + s.path()
-                    + " (" + s.events() + " events" + (s.dropped() > 0 ? ", " + s.dropped()
+            diagnostics.println("goloom: execution trace of runtime \"" + runtime.name() + "\"" + until + " written to "
+                    + s.path() + " (" + s.events() + " events" + (s.dropped() > 0 ? ", " + s.dropped()
                     + " dropped: the buffers were full" : "") + "); open it in https://ui.perfetto.dev");
         } catch (IllegalStateException e) {
             // the program stopped this trace itself (rt.stopTrace()): nothing left to write
