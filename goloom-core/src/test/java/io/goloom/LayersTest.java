@@ -124,6 +124,30 @@ class LayersTest {
         assertEquals(List.of(), broken);
     }
 
+    /** goloom-metrics and goloom-bench build on the facade and the leaves: no internals. */
+    @Test
+    void otherModulesUseNoInternals() throws IOException {
+        List<String> broken = new ArrayList<>();
+        for (String module : List.of("../goloom-metrics/src/main/java", "../goloom-bench/src/main/java")) {
+            Path src = Path.of(module);
+            assertTrue(Files.isDirectory(src), "run from goloom-core: " + src.toAbsolutePath());
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = IMPORT.matcher(Files.readString(f));
+                    while (m.find()) {
+                        if (m.group(1).startsWith("sched.") || m.group(1).startsWith("trace.")) {
+                            broken.add(f + " imports io.goloom." + m.group(1));
+                        }
+                    }
+                    if (f.toString().contains("/io/goloom/sched/") || f.toString().contains("/io/goloom/trace/")) {
+                        broken.add(f + " splits a package of core");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), broken);
+    }
+
     /** Whether a class {@code cls} of package {@code pkg} ("" for io.goloom) may import io.goloom.{@code target}. */
     private static boolean allowed(String pkg, String cls, String target) {
         String targetPkg = target.contains(".") ? target.substring(0, target.indexOf('.')) : "";
