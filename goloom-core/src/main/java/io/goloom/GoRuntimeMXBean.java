@@ -20,7 +20,7 @@ public interface GoRuntimeMXBean {
     /** Go's schedtrace line, now. */
     String getSchedTrace();
 
-    /** A goroutine dump (the format of {@link GoroutineDump}). */
+    /** A goroutine dump (the format of {@link GoRuntime#dumpGoroutines}). */
     String dumpGoroutines();
 
     /** Goroutines parked for at least {@code seconds}, one line each: id, name, wait. */

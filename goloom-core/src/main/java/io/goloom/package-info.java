@@ -1,10 +1,17 @@
 /**
- * goloom's public API: {@link io.goloom.GoRuntime} (build, start goroutines, a
- * {@code ThreadFactory}, close), {@link io.goloom.Go} (static helpers inside a goroutine),
- * {@link io.goloom.GoHandle} (a goroutine), and the value types they return.
+ * goloom's public API, in two layers.
  *
- * <p>Depends on {@code java.base}, on {@code io.goloom.sched}, which implements it, and on
- * {@code io.goloom.trace}, whose schedtrace printer {@code GoRuntime.Builder.build()} starts
- * (that package uses only this one's public API).
+ * <p><b>Leaves</b>, the types every other package may use and which use nothing of goloom:
+ * {@link io.goloom.GoHandle} (a goroutine), {@link io.goloom.GoroutineState},
+ * {@link io.goloom.WaitReason}, {@link io.goloom.ProcStats}, {@link io.goloom.LatencyHistogram},
+ * {@link io.goloom.SchedTrace}, {@link io.goloom.TraceSummary} and
+ * {@link io.goloom.GoRuntimeMXBean}.
+ *
+ * <p><b>The facade</b>: {@link io.goloom.GoRuntime} (build, start goroutines, a
+ * {@code ThreadFactory}, observe, close), {@link io.goloom.Go} (what a goroutine calls),
+ * {@link io.goloom.GoFuture}, {@link io.goloom.GoTimer} and {@link io.goloom.GoTicker}. It
+ * builds on {@code io.goloom.sched} (the scheduler) and {@code io.goloom.trace} (the
+ * diagnostics), neither of which knows it: dependencies point one way, and
+ * {@code LayersTest} keeps them so.
  */
 package io.goloom;

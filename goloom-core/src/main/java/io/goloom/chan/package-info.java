@@ -8,7 +8,8 @@
  * {@code LockSupport}, so the package works on any thread; inside a goloom goroutine a readied
  * peer goes to the waker's P ({@code runnext}) and select timeouts use the P's timer heap.
  *
- * <p>Depends on {@code java.base} and on {@code io.goloom.sched} (the preemption checkpoint and
- * the P's timers), nothing else.
+ * <p>Depends on {@code java.base}, the leaf types of {@code io.goloom}, and of
+ * {@code io.goloom.sched} only {@code Current} (the preemption checkpoint, wait reasons, the P's
+ * timers) and the {@code Timer} it hands out.
  */
 package io.goloom.chan;

@@ -98,7 +98,7 @@ final class G implements Executor, GoHandle {
     /** The P it last ran on, -1 before its first run. Written by its M; read racily. */
     short lastP = -1;
     /**
-     * Why it parks, as its code said with {@link Scheduler#setWaitReason} ({@link WaitReason#code}),
+     * Why it parks, as its code said with {@link Current#setWaitReason} ({@link #codeOf}),
      * or 0. Written by the goroutine itself while mounted, cleared by its M as a run starts;
      * read by that M as the run ends and racily by observers.
      */

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * One word, changed only by CAS, so that every arming of a timer ends exactly once: it fires,
  * or a stop or reset ends it first.
  * <pre>
- *   state = seq << 18 | heap << 2 | ARMED or IDLE
+ *   state = seq &lt;&lt; 18 | heap &lt;&lt; 2 | ARMED or IDLE
  *
  *   IDLE(s)       -> ARMED(s+1, h)  // arm: a new entry (when, this, s+1) goes on heap h
  *   ARMED(s, h)   -> ARMED(s+1, h') // reset while armed: the entry s becomes a zombie

@@ -1,22 +1,23 @@
 /**
  * The scheduler: goloom's implementation of Go's G-M-P design on JDK virtual threads.
  *
- * <p>{@link io.goloom.sched.Scheduler} opens with the design (where a readied goroutine goes,
- * the spinning-M protocol, locking, shutdown); {@code G}, {@code M}, {@code P} and
- * {@code RunQueue} each document their own state machine and who may touch which field
- * ({@code P}'s "Ownership" is the one hand-offs rely on). {@code Sysmon} is the monitor thread
- * (preemption requests, hand-off of a stuck carrier's P, stale runnext); {@link
- * io.goloom.sched.Config} is what a runtime is built with. {@link
- * io.goloom.sched.VirtualThreads} is the only door to JDK internals. {@code ExecTrace} records
- * the execution trace from inside the scheduler (per-M buffers) and {@code TraceJson} writes it.
+ * <p>{@link io.goloom.sched.Scheduler} opens with the glossary and the map of this package: one
+ * protocol per file, each with its essay ({@code GlobalQueue}, {@code Idle} for idle Ps and Ms
+ * and spinning, {@code Sysmon}, {@code Shutdown} with the lifecycle table, {@code Snapshots});
+ * {@code G}, {@code M}, {@code P} and {@code RunQueue} document their state machines and who may
+ * touch which field ({@code P}'s "Ownership" is the one hand-offs rely on).
+ * {@link io.goloom.sched.VirtualThreads} is the only door to JDK internals.
  *
- * <p>Types here are public only where {@code io.goloom} needs them; they are not API and may
- * change in any release. Depends on {@code java.base} and on the API types of
- * {@code io.goloom} that it implements ({@code GoHandle}, {@code GoroutineState},
- * {@code ProcStats}), nothing else.
+ * <p>Not API: the module does not export this package. Its public types are the ones the facade
+ * needs ({@code Scheduler}, {@code Config}, {@code Snapshots}, {@code Timer},
+ * {@code VirtualThreads}), and {@link io.goloom.sched.Current}, what goroutine code does to
+ * itself, which goloom's channels and synchronizers use too. Depends on {@code java.base},
+ * {@code jdk.jfr} and the leaf types of {@code io.goloom}; never on the facade, the diagnostics
+ * of {@code io.goloom.trace} or the toolkit.
  *
  * <p><b>Access-mode conventions.</b> Every field shared between threads says who writes it,
  * who reads it and how (plain owner-only, volatile, CAS, getAcquire/setRelease, opaque), and
- * every racy read says why a stale value is harmless ({@code race:} comments).
+ * every racy read says why a stale value is harmless ({@code race:} comments). A method that
+ * needs the scheduler's lock says so and asserts it ({@code assert Thread.holdsLock(lock)}).
  */
 package io.goloom.sched;

@@ -5,6 +5,7 @@
  * any thread; inside goloom their parks are goloom parks.
  *
  * <p>Depends on {@code java.base}, {@code io.goloom} (starting goroutines),
- * {@code io.goloom.sched} (the preemption checkpoint) and {@code io.goloom.context}.
+ * of {@code io.goloom.sched} only {@code Current} (the preemption checkpoint) and
+ * {@code io.goloom.context}.
  */
 package io.goloom.sync;

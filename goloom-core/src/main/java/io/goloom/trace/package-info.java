@@ -8,9 +8,11 @@
  * bean ({@link io.goloom.trace.RuntimeMBean}).
  *
  * <p>Depends on the JDK ({@code java.base}, {@code java.management} for the JMX bean) and on
- * goloom's public API only: {@code io.goloom}, and of {@code io.goloom.sched} nothing but the
- * public {@link io.goloom.sched.WaitReason}: what it shows is what any user of
- * {@code GoRuntime} can read, so tools built outside goloom can do the same.
- * {@code GoRuntime.Builder.build()} reads the debug setting and starts the tracer.
+ * the leaf types of {@code io.goloom} only; it reads a runtime through
+ * {@link io.goloom.trace.RuntimeView}, which mirrors {@code GoRuntime}'s public methods, so what
+ * it shows is what any user can read. It never imports the scheduler (whose own execution trace,
+ * {@code ExecTrace}, lives there because it records from inside the schedule loop) nor the
+ * facade. Not API: the module does not export it. {@code GoRuntime.Builder.build()} reads the
+ * debug setting and starts these tools.
  */
 package io.goloom.trace;
