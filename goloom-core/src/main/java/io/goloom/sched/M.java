@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * the local queue; the global queue (a batch); stealing (up to {@link #STEAL_TRIES} rounds over
  * the other Ps in random order, half of a victim's queue, its runnext in the last round, its due
  * timers). Then
- * it drops its P and parks, following the "Spinning Ms" protocol in {@link Scheduler}.
+ * it drops its P and parks, following the "Spinning Ms" protocol in {@link Idle}.
  */
 final class M extends Thread {
 
@@ -56,7 +56,7 @@ final class M extends Thread {
      * observers. It may name a P sysmon has taken: ownership is in the P's status.
      */
     volatile P p;
-    /** True while this M is counted in {@code sched.nmspinning}. */
+    /** True while this M is counted in {@link Idle#nmspinning}. Written by this M, and by whoever hands it a P while it is idle. */
     boolean spinning;
     /** Set by runqget/findRunnable: the G came from runnext and inherits the time slice. */
     boolean inheritTime;

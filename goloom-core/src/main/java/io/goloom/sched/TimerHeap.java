@@ -137,6 +137,7 @@ final class TimerHeap {
 
     /** Adds an entry: to the lane if it keeps it in order, else to the heap. Holds the lock. */
     void pushLocked(long when, Timer t, long seq) {
+        assert locked != 0 : "TimerHeap.pushLocked without the heap's lock";   // a spin lock: held, by someone
         if (when == NONE) {
             when--;
         }
