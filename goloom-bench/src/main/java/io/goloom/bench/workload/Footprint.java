@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * minus the heap before them, divided by {@code count}, is each one's retained heap. The
  * resident set's growth over the same span is reported beside it.
  *
- * <p>Every round runs in a fresh JVM ({@code goloom-bench footprint}, with this JVM's flags), so
+ * <p>Every round runs in a fresh JVM ({@code ./goloom footprint}, with this JVM's flags), so
  * neither side inherits the other's committed heap, class metadata or garbage; the child warms
  * the park path up first, because a stack frozen from interpreted frames is larger than one
  * frozen from compiled frames.
@@ -67,7 +67,7 @@ public final class Footprint implements Workload {
         return result;
     }
 
-    /** Runs {@code goloom-bench footprint} for this round's side in a new JVM and parses its lines. */
+    /** Runs {@code ./goloom footprint} for this round's side in a new JVM and parses its lines. */
     private Map<String, Double> inChildJvm(Round round) throws IOException, InterruptedException, TimeoutException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
