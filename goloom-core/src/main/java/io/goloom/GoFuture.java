@@ -1,7 +1,6 @@
 package io.goloom;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -60,8 +59,7 @@ public final class GoFuture<T> implements Future<T> {
 
     /** {@link #get(long, TimeUnit)} with a {@link Duration}. */
     public T get(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        Objects.requireNonNull(timeout, "timeout");
-        return task.get(GoRuntime.nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);
+        return task.get(GoRuntime.nanos(timeout, "timeout"), TimeUnit.NANOSECONDS);   // nanos checks null
     }
 
     /**

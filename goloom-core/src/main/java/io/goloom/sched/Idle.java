@@ -213,7 +213,7 @@ final class Idle {
         return midle != null || mcount < maxThreads;
     }
 
-    /** Every M, and how many of them are idle now, for snapshots. Caller holds the lock. */
+    /** A copy of the list of every M, for snapshots and termination. Caller holds the lock. */
     List<M> allm() {
         assert Thread.holdsLock(lock);
         return new ArrayList<>(allm);
