@@ -28,7 +28,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 
-import javax.management.JMException;
 
 /**
  * A goroutine runtime: Go's G-M-P scheduler driving JDK virtual threads.
@@ -81,7 +80,7 @@ public final class GoRuntime implements AutoCloseable {
     private final Snapshots snapshots;
     /** Prints the schedtrace every period, or null when off. Set once by the constructor; stopped by shutdown. */
     private final SchedTracer tracer;
-    /** The JMX registration ({@code io.goloom:type=GoRuntime,name=...}) until close; null if JMX refused it. */
+    /** The JMX registration ({@code io.goloom:type=GoRuntime,name=...}), made soon after build, removed at close. */
     private final RuntimeMBean mbean;
     /** The execution trace {@code trace=FILE} asked for ({@link DebugSettings}), or null; written at close. */
     private final DebugTrace debugTrace;
@@ -99,7 +98,7 @@ public final class GoRuntime implements AutoCloseable {
                 b.uncaughtExceptionHandler, b.diagnostics), this);
         this.snapshots = sched.snapshots();
         RuntimeView view = new View();
-        this.mbean = registerMBean(view, b.diagnostics);
+        this.mbean = RuntimeMBean.registerSoon(view, b.diagnostics);
         try {
             this.debugTrace = tracePath == null ? null : DebugTrace.start(view, tracePath, b.diagnostics);
         } catch (IOException e) {
@@ -148,16 +147,6 @@ public final class GoRuntime implements AutoCloseable {
         @Override
         public TraceSummary stopTrace() throws IOException {
             return GoRuntime.this.stopTrace();
-        }
-    }
-
-    /** JMX is a convenience: a runtime works without it, and says so once. */
-    private RuntimeMBean registerMBean(RuntimeView view, PrintStream diagnostics) {
-        try {
-            return RuntimeMBean.register(view);
-        } catch (JMException | RuntimeException e) {
-            diagnostics.println("goloom: runtime \"" + name() + "\" has no JMX MBean (no goroutine dump over JMX): " + e);
-            return null;
         }
     }
 
@@ -541,7 +530,7 @@ public final class GoRuntime implements AutoCloseable {
             if (tracer != null && sched.isClosing()) {
                 tracer.close();
             }
-            if (mbean != null && sched.isClosing()) {
+            if (sched.isClosing()) {
                 mbean.unregister();
             }
         }

@@ -3,7 +3,9 @@ package io.goloom;
 /**
  * What a runtime shows over JMX, under {@code io.goloom:type=GoRuntime,name=<runtime name>}:
  * the goloom way to Go's SIGQUIT dump of a running program, from JConsole, JDK Mission
- * Control or any JMX client (the launcher's {@code ./goloom dump <pid>} is one).
+ * Control or any JMX client (the launcher's {@code ./goloom dump <pid>} is one). A runtime is
+ * registered on a background thread soon after {@code build()} (so that {@code build()} does not
+ * wait for the JVM's platform MBean server to start) and unregistered by {@code close()}.
  *
  * <pre>{@code
  * // from another JVM, after JMX-connecting to the process:

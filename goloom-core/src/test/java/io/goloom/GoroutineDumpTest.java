@@ -134,6 +134,8 @@ class GoroutineDumpTest {
              GoRuntime twin = GoRuntime.builder().name(name).procs(1).build()) {
             GoHandle parked = rt.go("parked-for-jmx", () -> awaitQuietly(never));
             awaitCondition(() -> parked.state() == GoroutineState.WAITING, WAIT, () -> "the goroutine to park");
+            ObjectName both = new ObjectName("io.goloom:type=GoRuntime,name=" + ObjectName.quote(name) + ",*");
+            awaitCondition(() -> server.queryNames(both, null).size() == 2, WAIT, () -> "both runtimes to be registered (a background thread does it)");
             GoRuntimeMXBean bean = JMX.newMXBeanProxy(server, objectName, GoRuntimeMXBean.class);
             assertEquals(1, bean.getGoroutines());
             assertTrue(bean.getSchedTrace().startsWith("SCHED "), bean.getSchedTrace());

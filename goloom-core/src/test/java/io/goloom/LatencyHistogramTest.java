@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,6 +90,49 @@ class LatencyHistogramTest {
             long p50 = run.percentile(0.5), p99 = run.percentile(0.99);
             assertTrue(p50 >= expected * 9 / 10 && p50 <= expected * 4, () -> "p50 " + p50 + ": " + run);
             assertTrue(p99 >= expected * 9 / 10 && p99 <= expected * 10, () -> "p99 " + p99 + ": " + run);
+        }
+    }
+
+    /**
+     * Goroutines that run once, as request goroutines do: one in eight is sampled, from its first
+     * run. They are started from outside the runtime while its only P is busy for 20 ms, so each
+     * sampled one waited at least until that goroutine's run ended; sampled from the 8th run on
+     * (the old rule) none of them would be in the histogram at all.
+     */
+    @Test
+    @Timeout(60)
+    void shortLivedGoroutinesAreSampledFromTheirFirstRun() throws Exception {
+        int count = 4_000;
+        long busyNanos = 20_000_000;
+        try (GoRuntime rt = GoRuntime.builder().name(TestSupport.uniqueName("latency-first")).procs(1)
+                .preemptAfter(Duration.ofHours(1)).retakeAfter(Duration.ofHours(1)).build()) {
+            CountDownLatch busy = new CountDownLatch(1);
+            GoHandle hog = rt.go(() -> {
+                busy.countDown();
+                for (long t0 = System.nanoTime(); System.nanoTime() - t0 < busyNanos; ) {
+                    Thread.onSpinWait();
+                }
+            });
+            busy.await();
+            LatencyHistogram before = rt.scheduleLatency().getFirst();
+            long startedBy = System.nanoTime();
+            List<GoHandle> once = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                once.add(rt.go(() -> { }));
+            }
+            long startedIn = System.nanoTime() - startedBy;
+            assertTrue(hog.join(Duration.ofSeconds(30)));
+            for (GoHandle h : once) {
+                assertTrue(h.join(Duration.ofSeconds(30)));
+            }
+            LatencyHistogram run = rt.scheduleLatency().getFirst().minus(before);
+            assertTrue(run.count() >= count / 8 * 3 / 4 && run.count() <= count / 8 * 5 / 4,
+                    () -> "about " + count / 8 + " first runs sampled: " + run);
+            if (startedIn < busyNanos / 2) {
+                // All started while the hog still ran for at least 10 ms: so waited that long.
+                long p50 = run.percentile(0.5);
+                assertTrue(p50 >= busyNanos / 2 - startedIn, () -> "p50 " + p50 + " ns: " + run);
+            }
         }
     }
 }

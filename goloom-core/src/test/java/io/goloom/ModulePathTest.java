@@ -64,8 +64,13 @@ class ModulePathTest {
                             }
                             return s;
                         });
-                        boolean mbean = ManagementFactory.getPlatformMBeanServer()
-                                .isRegistered(new ObjectName("io.goloom:type=GoRuntime,name=\\"modular\\""));
+                        // Registered on a background thread soon after build(): up to 30 s here.
+                        ObjectName name = new ObjectName("io.goloom:type=GoRuntime,name=\\"modular\\"");
+                        boolean mbean = false;
+                        for (long end = System.nanoTime() + 30_000_000_000L; !mbean && System.nanoTime() < end; ) {
+                            mbean = ManagementFactory.getPlatformMBeanServer().isRegistered(name);
+                            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                        }
                         System.out.println("module=" + GoRuntime.class.getModule().getName() + " sum=" + sum.get()
                                 + " mbean=" + mbean + " dump=" + rt.goroutineDump().startsWith("goroutine dump"));
                     }

@@ -83,6 +83,11 @@ final class G implements Executor, GoHandle {
      * multiple of it), like Go's scheduling-latency tracking ({@code gTrackingPeriod = 8}):
      * {@code System.nanoTime()} costs ~24 ns here, as much as the rest of a switch's overhead,
      * so every switch cannot pay it, and a goroutine that runs once pays only for its creation.
+     * As in Go ({@code newproc1} seeds {@code trackingSeq} at random), a new goroutine's
+     * generation starts at an offset picked from its id ({@link #firstGeneration}), so one
+     * goroutine in {@value #TRACK_PERIOD} has its <em>first</em> run timed: without it, a request
+     * goroutine that runs two or three times was never sampled, and the latency users care most
+     * about, a new goroutine waiting for a carrier, went unmeasured.
      */
     static final int TRACK_PERIOD = 8;
 
@@ -117,6 +122,7 @@ final class G implements Executor, GoHandle {
         this.id = id;
         this.parentId = parentId;
         this.createdNanos = System.nanoTime();
+        this.status = firstGeneration(id);
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
         this.cont = Scheduler.VT.continuationOf(Scheduler.VT.newThread(this, name, task));
     }
@@ -127,6 +133,7 @@ final class G implements Executor, GoHandle {
         this.id = id;
         this.parentId = FOREIGN;
         this.createdNanos = System.nanoTime();
+        this.status = firstGeneration(id);
         this.cont = cont;
     }
 
@@ -203,6 +210,16 @@ final class G implements Executor, GoHandle {
 
     static int stateOf(int status) {
         return status & STATE_MASK;
+    }
+
+    /**
+     * A NEW status whose generation is one of {@value #TRACK_PERIOD} offsets, spread over the ids
+     * by a Fibonacci hash (ids are handed out in sequential batches, and a pattern such as "each
+     * request spawns two" must not always land on the same offset).
+     */
+    static int firstGeneration(long id) {
+        int offset = (int) ((id * 0x9E3779B97F4A7C15L) >>> (Long.SIZE - Integer.numberOfTrailingZeros(TRACK_PERIOD)));
+        return offset * GEN_ONE | S_NEW;
     }
 
     /** Whether the run with status {@code running} (from {@link #markRunning}) is timed. */

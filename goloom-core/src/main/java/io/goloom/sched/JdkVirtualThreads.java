@@ -33,11 +33,22 @@ final class JdkVirtualThreads implements VirtualThreads {
     /** The class of every virtual thread's {@code runContinuation}, or null when unavailable. */
     private static final Class<?> CONTINUATION_CLASS;
 
+    /**
+     * The platform thread starting the JDK's I/O pollers ({@link #startJdkPollersOutsideGoroutines}),
+     * or null on a JDK goloom cannot run on. Not waited for in the class initializer: the
+     * pollers' start (~20 ms) overlaps the rest of {@code build()} and whatever the program
+     * does before its first goroutine, and {@link #newThread} waits for it.
+     */
+    private static final Thread POLLERS;
+    /** Set once {@link #POLLERS} has finished. Volatile publish; read by every {@link #newThread}. */
+    private static volatile boolean pollersStarted;
+
     /** Null when goloom can run here, otherwise what is wrong and how to fix it. */
     static final String PROBLEM;
 
     static {
         MethodHandle newThread = null, runCont = null, contThread = null, carrier = null;
+        Thread pollers = null;
         Class<?> contClass = null;
         String problem = null;
         int feature = Runtime.version().feature();
@@ -45,6 +56,7 @@ final class JdkVirtualThreads implements VirtualThreads {
             problem = "goloom needs JDK 25 or later; this JVM is " + Runtime.version()
                     + " (" + System.getProperty("java.home") + "). Install a JDK 25, e.g. Temurin 25.";
         } else {
+            pollers = startJdkPollersOutsideGoroutines();
             try {
                 Class<?> vt = Class.forName("java.lang.VirtualThread");
                 MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
@@ -57,7 +69,6 @@ final class JdkVirtualThreads implements VirtualThreads {
                         .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
                 contThread = findContinuationThread(newThread, runCont);
                 contClass = ((Runnable) runCont.invokeExact(newProbe(newThread))).getClass();
-                startJdkPollersOutsideGoroutines();
                 spreadJdkTimers();
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 problem = "goloom needs the JVM flag " + requiredFlag() + " to give virtual threads its own"
@@ -72,6 +83,7 @@ final class JdkVirtualThreads implements VirtualThreads {
                         + "): " + e + ". goloom is built and tested against JDK 25.";
             }
         }
+        POLLERS = pollers;
         NEW_THREAD = newThread;
         RUN_CONTINUATION = runCont;
         CONTINUATION_THREAD = contThread;
@@ -125,14 +137,19 @@ final class JdkVirtualThreads implements VirtualThreads {
      * inherit it as their scheduler and become goroutines of that runtime for the life of the
      * JVM (never ending, reported at every close, and serving every virtual thread's I/O from
      * goloom's carriers). Initialising the class from a platform thread before any goroutine
-     * exists gives them the JDK's default scheduler, as for any other program.
+     * exists ({@link #newThread} waits for it) gives them the JDK's default scheduler, as for
+     * any other program.
      */
-    private static void startJdkPollersOutsideGoroutines() {
-        Thread t = Thread.ofPlatform().name("goloom-init-pollers").start(new PollerInitializer());
+    private static Thread startJdkPollersOutsideGoroutines() {
+        return Thread.ofPlatform().name("goloom-init-pollers").start(new PollerInitializer());
+    }
+
+    /** A class initialisation cannot be undone: waits for {@code t}, keeping an interrupt for later. */
+    private static void joinUninterruptibly(Thread t) {
         boolean interrupted = false;
         while (true) {
             try {
-                t.join();   // must finish before any goroutine can exist; a class initializer cannot be cancelled
+                t.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -179,8 +196,19 @@ final class JdkVirtualThreads implements VirtualThreads {
         }
     }
 
+    /** The first goroutine's virtual thread is not created before the JDK's pollers exist. */
+    private static void awaitPollers() {
+        if (POLLERS != null) {
+            joinUninterruptibly(POLLERS);
+        }
+        pollersStarted = true;
+    }
+
     @Override
     public Thread newThread(Executor scheduler, String name, Runnable task) {
+        if (!pollersStarted) {
+            awaitPollers();
+        }
         try {
             return (Thread) NEW_THREAD.invokeExact(scheduler, name, 0, task);
         } catch (Throwable e) {

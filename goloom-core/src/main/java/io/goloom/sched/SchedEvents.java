@@ -3,6 +3,7 @@ package io.goloom.sched;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,6 +15,13 @@ import jdk.jfr.Timespan;
  * Each is emitted only after a cheap {@code isEnabled()} check, and only on paths that are
  * rare by design (a preemption, a hand-off, a sampled run that waited long), so a recording
  * costs nothing on the hot path.
+ *
+ * <p>Nothing here touches an event class until the Flight Recorder is initialised: the first
+ * {@code new Event()} of a class registers it, and in a JVM without a recording that starts
+ * the whole recorder (200-300 ms on two cores), which made a JVM's first hand-off or preemption
+ * take that long. {@link FlightRecorder#isInitialized()} is a volatile read, and every
+ * recording ({@code -XX:StartFlightRecording}, {@code jcmd JFR.start}, {@code new Recording()})
+ * initialises the recorder before it records.
  *
  * <p>A long latency is seen by the M about to run the goroutine, but sysmon commits it (at
  * most one per P per round, noted in {@link P}): events committed on a carrier thread between
@@ -80,6 +88,9 @@ final class SchedEvents {
     }
 
     static void preemption(Scheduler s, G g, P pp) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         Preemption e = new Preemption();
         if (e.isEnabled()) {
             e.runtime = s.name();
@@ -89,10 +100,13 @@ final class SchedEvents {
         }
     }
 
-    static void handoff(Scheduler s, P pp, M m, long ranFor) {
+    /** {@code g}: the goroutine that held {@code pp} (read before the hand-off), or null. */
+    static void handoff(Scheduler s, P pp, M m, G g, long ranFor) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         Handoff e = new Handoff();
         if (e.isEnabled()) {
-            G g = m.curg;
             e.runtime = s.name();
             e.p = pp.id;
             e.carrier = m.getName();
@@ -103,6 +117,9 @@ final class SchedEvents {
     }
 
     static void longScheduleLatency(Scheduler s, long goid, P pp, long latency) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         LongScheduleLatency e = new LongScheduleLatency();
         if (e.isEnabled()) {
             e.runtime = s.name();

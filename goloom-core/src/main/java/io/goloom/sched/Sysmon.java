@@ -303,8 +303,9 @@ final class Sysmon implements Runnable {
             }
             if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && worthHandingOff(pp)
                     && pp.retake(m)) {
-                SchedEvents.handoff(sched, pp, m, now - seenRunsSince[i]);
-                sched.handoffp(pp);
+                G held = m.curg;
+                sched.handoffp(pp);   // first: the event is for observers, the queued work is waiting
+                SchedEvents.handoff(sched, pp, m, held, now - seenRunsSince[i]);
                 acted = true;
                 continue;
             }
