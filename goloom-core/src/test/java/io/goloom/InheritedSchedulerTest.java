@@ -192,4 +192,52 @@ class InheritedSchedulerTest {
             }
         }
     }
+
+    /**
+     * An adopted thread is adopted once: each of many inherited threads parks and resumes 20
+     * times while a platform thread takes their stack traces (which makes the JDK submit a
+     * starting or runnable thread a second time), and keeps one goroutine id throughout. Then
+     * every goroutine is gone: a second adoption of the same thread would be a goroutine that
+     * never ends.
+     */
+    @Test
+    @Timeout(60)
+    void anAdoptedThreadIsOneGoroutineForLife() throws Exception {
+        int threads = 500, parks = 20;
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        try (GoRuntime rt = GoRuntime.builder().name(uniqueName("adopt-once")).procs(2).build()) {
+            ConcurrentLinkedQueue<Thread> started = new ConcurrentLinkedQueue<>();
+            CountDownLatch allStarted = new CountDownLatch(1);
+            Thread stacks = Thread.ofPlatform().daemon().start(() -> {
+                while (allStarted.getCount() > 0 || !started.isEmpty()) {
+                    for (Thread t : started) {
+                        t.getStackTrace();
+                        if (!t.isAlive()) {
+                            started.remove(t);
+                        }
+                    }
+                }
+            });
+            GoHandle parent = rt.go("parent", () -> {
+                for (int i = 0; i < threads; i++) {
+                    started.add(Thread.ofVirtual().start(() -> {
+                        long id = Go.current().id();
+                        for (int k = 0; k < parks; k++) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(10_000);
+                            if (!Go.inGoroutine() || Go.current().id() != id) {
+                                error.compareAndSet(null, new AssertionError("goroutine " + id + " became "
+                                        + (Go.inGoroutine() ? "goroutine " + Go.current().id() : "no goroutine")));
+                            }
+                        }
+                    }));
+                }
+                allStarted.countDown();
+            });
+            assertTrue(parent.join(WAIT), "parent did not finish");
+            stacks.join(WAIT);
+            assertTrue(error.get() == null, () -> "failed: " + error.get());
+            awaitCondition(() -> rt.goroutines() == 0, WAIT, () -> "goroutines() to drop to 0, is " + rt.goroutines()
+                    + ":\n" + rt.goroutineDump());
+        }
+    }
 }

@@ -37,8 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Foreign threads</h2>
  * A virtual thread created with plain {@code Thread.ofVirtual()} inside a goroutine inherits
  * that goroutine as its scheduler, so {@code execute} may receive a continuation that is not
- * {@link #cont}, even long after this goroutine ended. Those go to
- * {@link Scheduler#readyForeign}, which adopts the thread as a goroutine of its own.
+ * {@link #cont}: the first time, when that thread starts. Those go to
+ * {@link Scheduler#readyForeign}, which adopts the thread as a goroutine of its own and makes
+ * that goroutine the thread's scheduler, so later submits come straight to it.
  */
 final class G implements Executor, GoHandle {
 
@@ -275,11 +276,6 @@ final class G implements Executor, GoHandle {
     @Override
     public long parentId() {
         return parentId == FOREIGN ? 0 : parentId;
-    }
-
-    /** True when adopted from an inheriting virtual thread rather than created by goloom. */
-    boolean foreign() {
-        return parentId == FOREIGN;
     }
 
     @Override

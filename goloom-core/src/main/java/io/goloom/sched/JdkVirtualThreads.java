@@ -16,7 +16,8 @@ import java.util.concurrent.Executor;
  *   <li>{@code VirtualThread.runContinuation}: the {@code Runnable} given to the scheduler;
  *   <li>the single captured field of that {@code Runnable} (a bound method reference to
  *       {@code VirtualThread::runContinuation}): its thread;
- *   <li>{@code Thread.currentCarrierThread()}, an intrinsic.
+ *   <li>{@code Thread.currentCarrierThread()}, an intrinsic;
+ *   <li>{@code VirtualThread.scheduler}, read and (for an adopted thread) written.
  * </ul>
  * Handles are looked up once, into {@code static final} fields so the JIT inlines them. When a
  * lookup fails the class still loads: {@link #PROBLEM} says what is wrong and
@@ -30,6 +31,8 @@ final class JdkVirtualThreads implements VirtualThreads {
     private static final MethodHandle RUN_CONTINUATION;    // (Thread) -> Runnable
     private static final MethodHandle CONTINUATION_THREAD; // (Runnable) -> Thread
     private static final MethodHandle CURRENT_CARRIER;     // () -> Thread
+    private static final MethodHandle SCHEDULER;           // (Thread) -> Executor
+    private static final MethodHandle SET_SCHEDULER;       // (Thread, Executor) -> void
     /** The class of every virtual thread's {@code runContinuation}, or null when unavailable. */
     private static final Class<?> CONTINUATION_CLASS;
 
@@ -48,6 +51,7 @@ final class JdkVirtualThreads implements VirtualThreads {
 
     static {
         MethodHandle newThread = null, runCont = null, contThread = null, carrier = null;
+        MethodHandle scheduler = null, setScheduler = null;
         Thread pollers = null;
         Class<?> contClass = null;
         String problem = null;
@@ -68,6 +72,12 @@ final class JdkVirtualThreads implements VirtualThreads {
                 carrier = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
                         .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
                 contThread = findContinuationThread(newThread, runCont);
+                Field schedulerField = vt.getDeclaredField("scheduler");
+                schedulerField.setAccessible(true);   // final: writable through reflection when accessible
+                scheduler = vtLookup.unreflectGetter(schedulerField)
+                        .asType(MethodType.methodType(Executor.class, Thread.class));
+                setScheduler = vtLookup.unreflectSetter(schedulerField)
+                        .asType(MethodType.methodType(void.class, Thread.class, Executor.class));
                 contClass = ((Runnable) runCont.invokeExact(newProbe(newThread))).getClass();
                 spreadJdkTimers();
             } catch (IllegalAccessException | InaccessibleObjectException e) {
@@ -88,6 +98,8 @@ final class JdkVirtualThreads implements VirtualThreads {
         RUN_CONTINUATION = runCont;
         CONTINUATION_THREAD = contThread;
         CURRENT_CARRIER = carrier;
+        SCHEDULER = scheduler;
+        SET_SCHEDULER = setScheduler;
         CONTINUATION_CLASS = contClass;
         PROBLEM = problem;
     }
@@ -234,6 +246,30 @@ final class JdkVirtualThreads implements VirtualThreads {
     public Thread threadOf(Runnable continuation) {
         try {
             return (Thread) CONTINUATION_THREAD.invokeExact(continuation);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public Executor schedulerOf(Thread vthread) {
+        try {
+            return (Executor) SCHEDULER.invokeExact(vthread);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /**
+     * Writes the thread's {@code final} field {@code scheduler} (deep reflection allows it on an
+     * accessible instance field). Correct whichever value a submit reads: a read that still
+     * sees the old scheduler reaches a goroutine that forwards to the new one
+     * ({@link Scheduler#readyForeign}).
+     */
+    @Override
+    public void setScheduler(Thread vthread, Executor scheduler) {
+        try {
+            SET_SCHEDULER.invokeExact(vthread, scheduler);
         } catch (Throwable e) {
             throw rethrow(e);
         }

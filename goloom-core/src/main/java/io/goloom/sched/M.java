@@ -241,6 +241,9 @@ final class M extends Thread {
             lastNow = now;
             long latency = now - g.schedNanos;
             pp.sampleLatency(latency);
+            if (inheritTime) {
+                pp.noteRunnextLatency(latency);
+            }
             g.schedNanos = now;
             if (latency >= SchedEvents.LONG_LATENCY_NANOS) {
                 pp.noteLongLatency(g.id, latency);   // sysmon records it (see SchedEvents)

@@ -54,6 +54,15 @@ import java.lang.invoke.VarHandle;
  * {@link #RUNNEXT_PROBE_PERIOD} wakes a thief anyway to gather that evidence. Measured in
  * docs/PERFORMANCE.md; for a readier that computes for long after one ready, sysmon wakes a
  * thief once the runnext has waited a whole round (see {@link Sysmon}).
+ *
+ * <p>Thieves alone gather that evidence too slowly once a spin-then-park pair has collapsed onto
+ * one P: each hand-off then costs the readier's whole spin (the peer waits in runnext), and the
+ * probe comes only after 1,024 of them (3 ms), with a woken thief that mostly arrives after the
+ * spin is over. The owner sees it itself, for free: a run taken from runnext whose schedule
+ * latency is sampled anyway ({@link G#TRACK_PERIOD}) and had waited at least
+ * {@link #RUNNEXT_STEAL_AGE_NANOS} means the readier kept running after the ready
+ * ({@link #noteRunnextLatency}); unless that put woke a thief, whose futex wake the readier paid
+ * before parking (that delay would feed itself).
  */
 final class P {
 
@@ -98,6 +107,14 @@ final class P {
      * more wakes and park/unpark ping-pong settled at 550-650 instead of ~310 ns per round trip.
      */
     static final int RUNNEXT_STEAL_SCORE = 1, RUNNEXT_STEAL_SCORE_MAX = 64;
+
+    /**
+     * Score a slow sampled runnext run adds ({@link #noteRunnextLatency}): one run in
+     * {@link G#TRACK_PERIOD} is sampled and every owner hit takes one off, so a P whose sampled
+     * runnext runs are all slow keeps a positive score, and one whose are fast loses it in as
+     * many hits.
+     */
+    static final int RUNNEXT_SLOW_SCORE = G.TRACK_PERIOD;
 
     private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, HANDOFFS, SCHEDTICK, COUNTERS, LONG_LATENCY;
 
@@ -157,6 +174,8 @@ final class P {
 
     /** Lone runnext puts so far; selects the probes. Owner-only. */
     private int runnextPuts;
+    /** Whether the last lone runnext put woke a thief. Owner-only. */
+    private boolean runnextPutWoke;
     /**
      * Evidence that the owner is slow to run its runnext. Raised by thieves, lowered by the
      * owner, plain volatile reads and writes. race: the two may overwrite each other's update;
@@ -328,7 +347,18 @@ final class P {
      * waking". Owner only.
      */
     boolean shouldWakeForRunnext() {
-        return (++runnextPuts & (RUNNEXT_PROBE_PERIOD - 1)) == 0 || runnextStealScore > 0;
+        return runnextPutWoke = (++runnextPuts & (RUNNEXT_PROBE_PERIOD - 1)) == 0 || runnextStealScore > 0;
+    }
+
+    /**
+     * A run taken from runnext, with its latency sampled, had waited {@code latency} ns: if that
+     * is long and no thief was woken for it, raise {@link #runnextStealScore}. See "runnext and
+     * waking". Owner only.
+     */
+    void noteRunnextLatency(long latency) {
+        if (latency >= RUNNEXT_STEAL_AGE_NANOS && !runnextPutWoke) {
+            runnextStealScore = Math.min(RUNNEXT_STEAL_SCORE_MAX, runnextStealScore + RUNNEXT_SLOW_SCORE);
+        }
     }
 
     /**

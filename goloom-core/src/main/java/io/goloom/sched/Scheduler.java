@@ -121,8 +121,6 @@ public final class Scheduler {
 
     /** Goroutines created (threads made by go() and the thread factory), for metrics. */
     private final LongAdder created = new LongAdder();
-    /** Adopted threads by their continuation: the rare path of G.execute. */
-    private final ConcurrentHashMap<Runnable, G> foreign = new ConcurrentHashMap<>();
 
     private final ThreadFactory threadFactory = this::newGoroutineThread;
 
@@ -341,30 +339,44 @@ public final class Scheduler {
     }
 
     /**
-     * A continuation of a thread that inherited one of our goroutines as its scheduler.
+     * A continuation of a thread that inherited one of our goroutines as its scheduler (see
+     * "Foreign threads" in {@link G}): adopted on its first submit (its start), as a goroutine
+     * of its own that becomes the thread's scheduler, so that every later submit takes
+     * {@link G#execute}'s fast path and no map from threads to goroutines is needed. A submit
+     * that read the thread's old scheduler before the switch is forwarded here.
      *
      * @throws IllegalArgumentException if {@code cont} is not a virtual thread's continuation
      *         (someone called a goroutine's {@code execute} by hand): refused in the caller,
      *         rather than run on a carrier as if it were a goroutine
      */
     void readyForeign(Runnable cont) {
-        G g = foreign.get(cont);
+        if (!VT.isContinuation(cont)) {
+            throw new IllegalArgumentException("a goroutine's execute(Runnable) takes only the continuation of a"
+                    + " virtual thread, which the JDK passes; it was given " + cont
+                    + ": to run a task, use GoRuntime.go or the runtime's ThreadFactory");
+        }
+        Thread thread = VT.threadOf(cont);
+        G g = adoptedAs(thread, cont);
         if (g == null) {
-            if (!VT.isContinuation(cont)) {
-                throw new IllegalArgumentException("a goroutine's execute(Runnable) takes only the continuation of a"
-                        + " virtual thread, which the JDK passes; it was given " + cont
-                        + ": to run a task, use GoRuntime.go or the runtime's ThreadFactory");
-            }
-            if (closing) {
-                throw rejected();
-            }
-            g = new G(this, newGoid(), cont);
-            G raced = foreign.putIfAbsent(cont, g);
-            if (raced != null) {
-                g = raced;
+            // Locked on the continuation, which only goloom locks: the JDK may submit a thread
+            // that is starting a second time (Thread.getStackTrace's resubmit) from another thread.
+            synchronized (cont) {
+                g = adoptedAs(thread, cont);
+                if (g == null) {
+                    if (closing) {
+                        throw rejected();
+                    }
+                    g = new G(this, newGoid(), cont);
+                    VT.setScheduler(thread, g);   // before ready: the queue publishes it with g
+                }
             }
         }
-        ready(g);
+        g.sched.ready(g);
+    }
+
+    /** The goroutine {@code thread} was adopted as, or null if it has not been. */
+    private static G adoptedAs(Thread thread, Runnable cont) {
+        return VT.schedulerOf(thread) instanceof G g && g.cont == cont ? g : null;
     }
 
     /** Adds a starting goroutine to the live set, or rejects it if the runtime is closing. */
@@ -387,9 +399,6 @@ public final class Scheduler {
 
     private void unregister(G g) {
         allgs.remove(g);
-        if (g.foreign()) {
-            foreign.remove(g.cont);
-        }
         if (closing && allgs.isEmpty()) {
             shutdown.drained();
         }

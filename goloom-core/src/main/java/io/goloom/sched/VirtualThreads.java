@@ -37,6 +37,16 @@ public interface VirtualThreads {
     /** The inverse of {@link #continuationOf}: the virtual thread a continuation belongs to. */
     Thread threadOf(Runnable continuation);
 
+    /** The scheduler {@code vthread} submits its continuation to. */
+    Executor schedulerOf(Thread vthread);
+
+    /**
+     * Makes {@code scheduler} the one {@code vthread} submits to from now on. For a thread that
+     * inherited a goroutine as its scheduler, at the moment it is adopted (the JDK chose that
+     * scheduler in the constructor, before goloom could see the thread).
+     */
+    void setScheduler(Thread vthread, Executor scheduler);
+
     /**
      * The platform thread the caller runs on: the carrier when the caller is a virtual thread,
      * otherwise the caller itself. Cheap (a JIT intrinsic).
