@@ -97,6 +97,7 @@ public final class GoRuntime implements AutoCloseable {
                 b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
                 b.uncaughtExceptionHandler, b.diagnostics), this);
         this.snapshots = sched.snapshots();
+        sched.startIoPollers();
         RuntimeView view = new View();
         this.mbean = RuntimeMBean.registerSoon(view, b.diagnostics);
         try {

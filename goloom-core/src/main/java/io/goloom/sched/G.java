@@ -75,6 +75,8 @@ final class G implements Executor, GoHandle {
     private final long parentId;
     /** {@link #parentId} of an adopted thread: that flag costs no byte of its own. */
     private static final long FOREIGN = -1;
+    /** {@link #parentId} of a system goroutine ({@link IoPollers}), created or adopted. */
+    static final long SYSTEM = -2;
 
     /** State and run generation; CAS as in the table above. */
     private volatile int status;
@@ -129,10 +131,10 @@ final class G implements Executor, GoHandle {
     }
 
     /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
-    G(Scheduler sched, long id, Runnable cont) {
+    G(Scheduler sched, long id, Runnable cont, boolean system) {
         this.sched = sched;
         this.id = id;
-        this.parentId = FOREIGN;
+        this.parentId = system ? SYSTEM : FOREIGN;
         this.createdNanos = System.nanoTime();
         this.status = firstGeneration(id);
         this.cont = cont;
@@ -148,7 +150,7 @@ final class G implements Executor, GoHandle {
         if (task == cont) {
             sched.ready(this);
         } else {
-            sched.readyForeign(task);
+            sched.readyForeign(this, task);
         }
     }
 
@@ -275,7 +277,12 @@ final class G implements Executor, GoHandle {
 
     @Override
     public long parentId() {
-        return parentId == FOREIGN ? 0 : parentId;
+        return parentId < 0 ? 0 : parentId;
+    }
+
+    /** A system goroutine: not counted, not in dumps, not waited for at close (Go's {@code isSystemGoroutine}). */
+    boolean system() {
+        return parentId == SYSTEM;
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.concurrent.Executor;
  *   <li>the single captured field of that {@code Runnable} (a bound method reference to
  *       {@code VirtualThread::runContinuation}): its thread;
  *   <li>{@code Thread.currentCarrierThread()}, an intrinsic;
- *   <li>{@code VirtualThread.scheduler}, read and (for an adopted thread) written.
+ *   <li>{@code VirtualThread.scheduler}, read and (for an adopted thread) written, and
+ *       {@code VirtualThread.defaultScheduler()}.
  * </ul>
  * Handles are looked up once, into {@code static final} fields so the JIT inlines them. When a
  * lookup fails the class still loads: {@link #PROBLEM} says what is wrong and
@@ -33,26 +34,16 @@ final class JdkVirtualThreads implements VirtualThreads {
     private static final MethodHandle CURRENT_CARRIER;     // () -> Thread
     private static final MethodHandle SCHEDULER;           // (Thread) -> Executor
     private static final MethodHandle SET_SCHEDULER;       // (Thread, Executor) -> void
+    private static final MethodHandle DEFAULT_SCHEDULER;   // () -> Executor
     /** The class of every virtual thread's {@code runContinuation}, or null when unavailable. */
     private static final Class<?> CONTINUATION_CLASS;
-
-    /**
-     * The platform thread starting the JDK's I/O pollers ({@link #startJdkPollersOutsideGoroutines}),
-     * or null on a JDK goloom cannot run on. Not waited for in the class initializer: the
-     * pollers' start (~20 ms) overlaps the rest of {@code build()} and whatever the program
-     * does before its first goroutine, and {@link #newThread} waits for it.
-     */
-    private static final Thread POLLERS;
-    /** Set once {@link #POLLERS} has finished. Volatile publish; read by every {@link #newThread}. */
-    private static volatile boolean pollersStarted;
 
     /** Null when goloom can run here, otherwise what is wrong and how to fix it. */
     static final String PROBLEM;
 
     static {
         MethodHandle newThread = null, runCont = null, contThread = null, carrier = null;
-        MethodHandle scheduler = null, setScheduler = null;
-        Thread pollers = null;
+        MethodHandle scheduler = null, setScheduler = null, defaultScheduler = null;
         Class<?> contClass = null;
         String problem = null;
         int feature = Runtime.version().feature();
@@ -60,7 +51,6 @@ final class JdkVirtualThreads implements VirtualThreads {
             problem = "goloom needs JDK 25 or later; this JVM is " + Runtime.version()
                     + " (" + System.getProperty("java.home") + "). Install a JDK 25, e.g. Temurin 25.";
         } else {
-            pollers = startJdkPollersOutsideGoroutines();
             try {
                 Class<?> vt = Class.forName("java.lang.VirtualThread");
                 MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
@@ -78,6 +68,7 @@ final class JdkVirtualThreads implements VirtualThreads {
                         .asType(MethodType.methodType(Executor.class, Thread.class));
                 setScheduler = vtLookup.unreflectSetter(schedulerField)
                         .asType(MethodType.methodType(void.class, Thread.class, Executor.class));
+                defaultScheduler = vtLookup.findStatic(vt, "defaultScheduler", MethodType.methodType(Executor.class));
                 contClass = ((Runnable) runCont.invokeExact(newProbe(newThread))).getClass();
                 spreadJdkTimers();
             } catch (IllegalAccessException | InaccessibleObjectException e) {
@@ -93,13 +84,13 @@ final class JdkVirtualThreads implements VirtualThreads {
                         + "): " + e + ". goloom is built and tested against JDK 25.";
             }
         }
-        POLLERS = pollers;
         NEW_THREAD = newThread;
         RUN_CONTINUATION = runCont;
         CONTINUATION_THREAD = contThread;
         CURRENT_CARRIER = carrier;
         SCHEDULER = scheduler;
         SET_SCHEDULER = setScheduler;
+        DEFAULT_SCHEDULER = defaultScheduler;
         CONTINUATION_CLASS = contClass;
         PROBLEM = problem;
     }
@@ -142,54 +133,6 @@ final class JdkVirtualThreads implements VirtualThreads {
                 + contClass);
     }
 
-    /**
-     * On Linux JDK 25 runs its I/O pollers as virtual threads ({@code jdk.pollerMode=2}),
-     * started by {@code sun.nio.ch.Poller}'s static initializer with {@code Thread.ofVirtual()}
-     * on whichever thread first parks on socket I/O. Were that a goroutine, the pollers would
-     * inherit it as their scheduler and become goroutines of that runtime for the life of the
-     * JVM (never ending, reported at every close, and serving every virtual thread's I/O from
-     * goloom's carriers). Initialising the class from a platform thread before any goroutine
-     * exists ({@link #newThread} waits for it) gives them the JDK's default scheduler, as for
-     * any other program.
-     */
-    private static Thread startJdkPollersOutsideGoroutines() {
-        if (System.getProperty(POLLER_MODE_PROPERTY) == null) {
-            System.setProperty(POLLER_MODE_PROPERTY, POLLER_MODE_SYSTEM_THREADS);
-        }
-        return Thread.ofPlatform().name("goloom-init-pollers").start(new PollerInitializer());
-    }
-
-    /** The JDK property choosing how its I/O pollers run (JDK 25: 1 platform threads, 2 virtual threads). */
-    static final String POLLER_MODE_PROPERTY = "jdk.pollerMode";
-    /**
-     * The mode goloom asks for unless the user chose one: platform-thread pollers, which ready
-     * a goroutine straight from {@code epoll_wait}. Virtual-thread pollers (Linux's default)
-     * run on the JDK's default scheduler, whose carriers are then a second set of OS threads
-     * between a socket and goloom's carriers: a readiness takes three thread wake-ups instead
-     * of two, and on a busy machine those carriers take CPU from goloom's. A loopback
-     * request/reply over 50 connections, between goroutines, ran 1.4x faster with them
-     * (68k vs 48k messages/s; docs/PERFORMANCE.md, "I/O pollers"). It is JVM-wide: virtual
-     * threads of the JDK's scheduler in the same JVM use them too; {@code -Djdk.pollerMode=2}
-     * keeps the JDK's choice.
-     */
-    static final String POLLER_MODE_SYSTEM_THREADS = "1";
-
-    /** A class initialisation cannot be undone: waits for {@code t}, keeping an interrupt for later. */
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** The JDK property naming how many timer queues serve custom-scheduled virtual threads. */
     static final String TIMER_QUEUES_PROPERTY = "jdk.virtualThreadScheduler.timerQueues";
 
@@ -211,34 +154,8 @@ final class JdkVirtualThreads implements VirtualThreads {
         }
     }
 
-    /**
-     * A class of its own, not a lambda: a lambda's body is a method of this class, and the new
-     * thread would wait for this class's initialization, which is waiting for the thread.
-     */
-    private static final class PollerInitializer implements Runnable {
-        @Override
-        public void run() {
-            try {
-                Class.forName("sun.nio.ch.Poller", true, null);
-            } catch (ClassNotFoundException | LinkageError e) {
-                // Another JDK's I/O layer: nothing of ours to protect, nothing to report.
-            }
-        }
-    }
-
-    /** The first goroutine's virtual thread is not created before the JDK's pollers exist. */
-    private static void awaitPollers() {
-        if (POLLERS != null) {
-            joinUninterruptibly(POLLERS);
-        }
-        pollersStarted = true;
-    }
-
     @Override
     public Thread newThread(Executor scheduler, String name, Runnable task) {
-        if (!pollersStarted) {
-            awaitPollers();
-        }
         try {
             return (Thread) NEW_THREAD.invokeExact(scheduler, name, 0, task);
         } catch (Throwable e) {
@@ -288,6 +205,15 @@ final class JdkVirtualThreads implements VirtualThreads {
     public void setScheduler(Thread vthread, Executor scheduler) {
         try {
             SET_SCHEDULER.invokeExact(vthread, scheduler);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public Executor defaultScheduler() {
+        try {
+            return (Executor) DEFAULT_SCHEDULER.invokeExact();
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -195,7 +195,26 @@ public final class Scheduler {
         return newG("", task).thread();
     }
 
+    /**
+     * Starts a system goroutine ({@link G#system()}); the threads it starts with the JDK's own
+     * APIs are adopted as system goroutines too. For {@link IoPollers} only.
+     */
+    void goSystem(String name, Runnable task) {
+        new G(this, newGoid(), G.SYSTEM, name, task).thread().start();
+    }
+
+    /** A system goroutine for an existing thread's continuation ({@link IoPollers} taking pollers over). */
+    G newSystemG(Runnable cont) {
+        return new G(this, newGoid(), cont, true);
+    }
+
+    /** Hosts the JDK's I/O pollers if nobody does; once, right after the runtime is built. See {@link IoPollers}. */
+    public void startIoPollers() {
+        IoPollers.startIn(this);
+    }
+
     private G newG(String name, Runnable task) {
+        IoPollers.awaitStarted();
         created.increment();
         G parent = Current.g();
         G g = new G(this, newGoid(), parent != null && parent.sched == this ? parent.id : 0, name, task);
@@ -288,7 +307,9 @@ public final class Scheduler {
      */
     private void traceReady(ExecTrace tr, G g, int prev) {
         if (prev == G.S_NEW) {
-            tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), 0);
+            if (!g.system()) {   // as in a dump: the JDK's pollers are not the program's goroutines
+                tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), 0);
+            }
             return;
         }
         if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
@@ -345,11 +366,13 @@ public final class Scheduler {
      * {@link G#execute}'s fast path and no map from threads to goroutines is needed. A submit
      * that read the thread's old scheduler before the switch is forwarded here.
      *
+     * @param via the goroutine whose {@code execute} got {@code cont}: the thread's creator,
+     *            whose scheduler it inherited (a system goroutine's threads are system too)
      * @throws IllegalArgumentException if {@code cont} is not a virtual thread's continuation
      *         (someone called a goroutine's {@code execute} by hand): refused in the caller,
      *         rather than run on a carrier as if it were a goroutine
      */
-    void readyForeign(Runnable cont) {
+    void readyForeign(G via, Runnable cont) {
         if (!VT.isContinuation(cont)) {
             throw new IllegalArgumentException("a goroutine's execute(Runnable) takes only the continuation of a"
                     + " virtual thread, which the JDK passes; it was given " + cont
@@ -366,8 +389,11 @@ public final class Scheduler {
                     if (closing) {
                         throw rejected();
                     }
-                    g = new G(this, newGoid(), cont);
+                    g = new G(this, newGoid(), cont, via.system());
                     VT.setScheduler(thread, g);   // before ready: the queue publishes it with g
+                    if (g.system()) {
+                        IoPollers.adopted(thread);
+                    }
                 }
             }
         }
@@ -381,6 +407,9 @@ public final class Scheduler {
 
     /** Adds a starting goroutine to the live set, or rejects it if the runtime is closing. */
     private void register(G g) {
+        if (g.system()) {
+            return;   // a system goroutine is not in the live set, and outlives the runtime
+        }
         allgs.add(g);
         // Dekker with Shutdown: we add then read closing; it sets closing then counts.
         if (closing) {
@@ -398,6 +427,9 @@ public final class Scheduler {
     }
 
     private void unregister(G g) {
+        if (g.system()) {
+            return;
+        }
         allgs.remove(g);
         if (closing && allgs.isEmpty()) {
             shutdown.drained();

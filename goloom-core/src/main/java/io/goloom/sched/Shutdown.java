@@ -108,6 +108,7 @@ final class Shutdown {
             }
         }
         List<M> ms;
+        IoPollers.release(sched);   // first: a poller readied once terminated is forwarded, not looped back
         synchronized (lock) {
             sched.terminated = true;
             for (G g; (g = sched.globalQueue.pop()) != null; ) {
@@ -191,6 +192,12 @@ final class Shutdown {
 
     /** Runs {@code g} on the fallback carrier. After termination only. */
     void runAfterClose(G g) {
+        if (g.system() && Scheduler.VT.schedulerOf(g.thread()) != g) {
+            // A JDK poller: its thread's scheduler is the default one now (IoPollers.release),
+            // or a later runtime's; this submit read the old one.
+            Scheduler.VT.schedulerOf(g.thread()).execute(g.cont);
+            return;
+        }
         ThreadPoolExecutor ex;
         synchronized (lock) {
             ex = afterClose;

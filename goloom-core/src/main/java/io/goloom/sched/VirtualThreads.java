@@ -47,6 +47,9 @@ public interface VirtualThreads {
      */
     void setScheduler(Thread vthread, Executor scheduler);
 
+    /** The JDK's default scheduler, the one of virtual threads created outside goroutines. */
+    Executor defaultScheduler();
+
     /**
      * The platform thread the caller runs on: the carrier when the caller is a virtual thread,
      * otherwise the caller itself. Cheap (a JIT intrinsic).
