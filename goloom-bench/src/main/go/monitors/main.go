@@ -23,7 +23,7 @@ type guarded struct {
 
 func main() {
 	threads := flag.Int("threads", 200, "goroutines")
-	n := flag.Int("n", 2000000, "acquisitions per round, shared among the goroutines")
+	n := flag.Int("n", 20000000, "acquisitions per round, shared among the goroutines")
 	flag.Parse()
 	each := *n / *threads
 	measure([]string{"time per acquisition"}, func() []float64 {

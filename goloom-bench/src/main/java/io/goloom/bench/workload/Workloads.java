@@ -29,7 +29,7 @@ public final class Workloads {
                 new Sleep16k(false, 16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
                 new Sleep16k(true, 16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
                 new Sleepers(100_000, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
-                new Monitors(200, quick ? 400_000 : 2_000_000),
+                new Monitors(200, quick ? 4_000_000 : 20_000_000),
                 new Yield(quick ? 200_000 : 1_000_000),
                 new Floor(quick ? 1_000_000 : 5_000_000),
                 new CpuHog(false, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
