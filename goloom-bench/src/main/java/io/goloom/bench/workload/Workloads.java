@@ -17,19 +17,25 @@ public final class Workloads {
     public static List<Workload> all(boolean quick) {
         return List.of(
                 new Spawn(1_000_000),
+                new Skynet(1_000_000),
                 new ParkPingPong(quick ? 100_000 : 500_000),
                 new SyncQueuePingPong(quick ? 100_000 : 500_000),
+                new LtqPingPong(quick ? 100_000 : 500_000),
+                new TimedGet(quick ? 50_000 : 250_000),
                 new BufferedQueue(quick ? 1_000_000 : 5_000_000),
                 new ChanPingPong(quick ? 20_000 : 500_000),
                 new ChanBuffered(quick ? 500_000 : 5_000_000),
                 new FanOut(10_000, quick ? 100 : 1_000),
                 new Sleep16k(false, 16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
                 new Sleep16k(true, 16_384, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
+                new Sleepers(100_000, quick ? Duration.ofMillis(1_500) : Duration.ofSeconds(5)),
+                new Monitors(200, quick ? 4_000_000 : 20_000_000),
                 new Yield(quick ? 200_000 : 1_000_000),
                 new Floor(quick ? 1_000_000 : 5_000_000),
                 new CpuHog(false, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new CpuHog(true, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new Footprint(1_000_000),
+                new Startup(3),
                 new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)));
     }
 }
