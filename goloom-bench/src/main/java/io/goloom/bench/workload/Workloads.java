@@ -36,6 +36,7 @@ public final class Workloads {
                 new CpuHog(true, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new Footprint(1_000_000),
                 new Startup(3),
-                new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)));
+                new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)),
+                new io.goloom.bench.http.Http(quick));
     }
 }
