@@ -372,7 +372,7 @@ final class M extends Thread {
                 inheritTime = false;
                 return g;
             }
-            if (s.idle.startSpinning(this) && ((g = stealWork(pp)) != null || (g = spinForQueuedWork(pp)) != null)) {
+            if (s.idle.startSpinning(this) && (g = stealWork(pp)) != null) {
                 inheritTime = false;
                 return g;
             }
@@ -435,51 +435,6 @@ final class M extends Thread {
                 return null;
             }
         }
-        return null;
-    }
-
-    /**
-     * How long a spinning M that found nothing keeps looking at the other Ps' queues before it
-     * gives up its P and parks. In a spawn storm the spawner's queue refills every few hundred
-     * nanoseconds; an M that parks at once is woken by the spawner's next {@code wakep}, a
-     * futex wake the spawner pays on its own thread (8% of a spawn's profile). FJP's workers
-     * also scan a while before they park.
-     */
-    static final long IDLE_SPIN_NANOS = 20_000;
-
-    /**
-     * Keeps stealing from the other Ps' queues, and looking at the global queue, for up to
-     * {@link #IDLE_SPIN_NANOS}. Not their runnext: a goroutine readied there by a readier that
-     * is about to park (park/unpark ping-pong) runs soonest on its own P, and stealing it would
-     * split the pair across two carriers. Holds a P with an empty local queue; spinning.
-     */
-    private G spinForQueuedWork(P pp) {
-        final Scheduler s = sched;
-        final P[] allp = s.allp;
-        if (allp.length == 1) {
-            return null;
-        }
-        long start = System.nanoTime();
-        do {
-            for (P victim : allp) {
-                if (victim != pp && !victim.runq.isEmpty()) {
-                    G g = pp.stealFrom(victim, false);
-                    if (g != null) {
-                        return g;
-                    }
-                }
-            }
-            if (s.globalQueue.size() > 0) {
-                G g = s.globrunqget(pp, 0);
-                if (g != null) {
-                    return g;
-                }
-            }
-            if (s.terminated) {
-                return null;
-            }
-            Thread.onSpinWait();
-        } while (System.nanoTime() - start < IDLE_SPIN_NANOS);
         return null;
     }
 
