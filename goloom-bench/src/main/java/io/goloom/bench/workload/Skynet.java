@@ -13,11 +13,11 @@ import java.util.concurrent.ThreadFactory;
  * must be 499,999,500,000 (any other sum throws). The row is the wall time of one tree.
  *
  * <p>This is the JDK's own Java port ({@code test/jdk/java/lang/Thread/virtual/stress/Skynet.java}),
- * unmodified but for where its threads come from: each parent receives from a
- * {@link SynchronousQueue} of its own (the port's "channel"), so every result is a rendezvous
- * hand-off, and children are started by {@link ThreadFactory#newThread} of the side
- * ({@code rt.threadFactory()} on goloom, {@code Thread.ofVirtual()} on the JDK), the drop-in way
- * an unmodified program's threads become goroutines. It measures spawn, a short life, and a
+ * unmodified: each parent receives from a {@link SynchronousQueue} of its own (the port's
+ * "channel"), so every result is a rendezvous hand-off, and children are started with plain
+ * {@code Thread.ofVirtual()} inside the round's thread, which is a goroutine on goloom, so they
+ * inherit its scheduler (as an unmodified program run in one goroutine does), and a virtual
+ * thread of the default scheduler on the JDK. It measures spawn, a short life, and a
  * wake-up through a queue that spins before it parks, all at once. Go's analogue is the
  * benchmark's Go program: {@code go skynet(...)} and an unbuffered channel per parent.
  */
@@ -53,8 +53,8 @@ public final class Skynet implements Workload {
 
     @Override
     public double[] run(Round round) throws Exception {
-        ThreadFactory threads = round.side().threads();
         return round.call(() -> {
+            ThreadFactory threads = Thread.ofVirtual().factory();   // inherits the round thread's scheduler
             SynchronousQueue<Long> result = new SynchronousQueue<>();
             long start = System.nanoTime();
             threads.newThread(() -> skynet(threads, result, 0, leaves)).start();
