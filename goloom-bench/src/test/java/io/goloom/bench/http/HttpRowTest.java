@@ -1,0 +1,62 @@
+package io.goloom.bench.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The http row's parts, in-process: Jetty on goloom under the open-loop generator, and the response parser. */
+class HttpRowTest {
+
+    @Test
+    void openLoopOnGoloomAnswersEveryRequestInAGoroutine() throws Exception {
+        int work = Work.calibrate(Http.WORK);
+        OpenLoop.Result r;
+        HelloHandler.Counts counts;
+        try (HttpServer server = new HttpServer("goloom", work)) {
+            r = OpenLoop.run(server.port(), 4, 200, Duration.ofMillis(200), Duration.ofSeconds(1),
+                    ProcessHandle.current().pid());
+            counts = server.counts();
+        }
+        // 200 req/s: 40 settling requests, then 200 measured, every one answered (else run throws).
+        assertEquals(200, r.requests());
+        assertEquals(r.requests(), r.latency().getTotalCount());
+        assertEquals(240, counts.handled());
+        counts.verify("goloom");
+        assertEquals(counts.handled(), counts.inGoroutine());
+        // At least the 1 ms sleep, measured from the intended send time.
+        assertTrue(r.latency().getMinValue() >= 1_000_000, "min latency " + r.latency().getMinValue() + " ns");
+        assertTrue(r.server() != null && r.server().ctxSwitches() > 0, "context switches counted: " + r.server());
+    }
+
+    @Test
+    void verifyRejectsRequestsOffTheirSide() {
+        assertThrowsMessage("did not run in a goloom goroutine", () -> new HelloHandler.Counts(10, 10, 9).verify("goloom"));
+        assertThrowsMessage("ran in a goloom goroutine", () -> new HelloHandler.Counts(10, 10, 1).verify("jdk"));
+        assertThrowsMessage("platform thread", () -> new HelloHandler.Counts(10, 9, 0).verify("jdk"));
+        new HelloHandler.Counts(10, 10, 0).verify("jdk");
+        assertEquals(new HelloHandler.Counts(3, 2, 1), HelloHandler.Counts.parse(new HelloHandler.Counts(3, 2, 1).line()));
+    }
+
+    @Test
+    void parsesResponsesAcrossReads() {
+        byte[] two = ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\ncontent-length: 9\r\n\r\nhello!!!\n"
+                + "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        int first = Connections.Response.parse(two, 0, two.length);
+        assertEquals(200, Connections.Response.status(two, 0));
+        assertEquals(9, Connections.Response.bodyLength(two, 0, first));
+        assertEquals(503, Connections.Response.status(two, first));
+        assertEquals(two.length - first, Connections.Response.parse(two, first, two.length - first));
+        assertEquals(Connections.Response.INCOMPLETE, Connections.Response.parse(two, 0, first - 1));
+        byte[] chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(Connections.Response.parse(chunked, 0, chunked.length) < 0);
+    }
+
+    private static void assertThrowsMessage(String part, Runnable r) {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, r::run);
+        assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
+}
