@@ -277,9 +277,6 @@ final class Sysmon implements Runnable {
      *
      * @return true if sysmon handed a P off or woke an M (its next round comes soon after)
      */
-    /** A due timer of a P whose M has not fired it for this long is fired by sysmon. */
-    static final long OVERDUE_TIMER_NANOS = 1_000_000;
-
     private boolean round(long now) {
         boolean acted = false;
         P[] allp = sched.allp;
@@ -324,13 +321,6 @@ final class Sysmon implements Runnable {
                     // be the sleeper itself, parked while pinned (a Go.sleep in a class
                     // initializer), which only this fire can wake.
                     pp.timers.run(now);
-                } else if (now - timer >= OVERDUE_TIMER_NANOS) {
-                    // Its M has not looked for a while (a run up to preemptAfter long): fired
-                    // here, the sleeper goes to the global queue, which preempted goroutines
-                    // join at the tail, instead of waiting for the M's next loop and then
-                    // behind its global turns (cpuhog-checkpoint: 100 ms late instead of 15).
-                    pp.timers.run(now);
-                    acted = true;
                 } else if (sched.idle.hasIdlePAndNoSpinning()) {
                     sched.idle.wakep();   // a spinning M runs them (stealWork), into its own queue
                     acted = true;
