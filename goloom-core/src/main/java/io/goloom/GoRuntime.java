@@ -222,8 +222,9 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     /**
-     * Goroutines created so far by {@link #go} and {@link #threadFactory()} (started or not),
-     * a monotonic count for metrics.
+     * Goroutines created so far by {@link #go} and {@link #threadFactory()} (started or not), and
+     * virtual threads started inside goroutines with the JDK's own APIs (adopted when they
+     * start), a monotonic count for metrics.
      */
     public long goroutinesCreated() {
         return snapshots.goroutinesCreated();

@@ -92,7 +92,7 @@ class CliTest {
         assertEquals("./goloom bench: --rounds must be 1 to 100, was 0", lines.get(0));
         assertEquals("./goloom bench: --warmup must be 0 to 100, was -1", lines.get(1));
         assertTrue(lines.get(2).startsWith(
-                "./goloom bench: --only: unknown workload 'nosuch'; known: spawn, park-pingpong,"), lines.get(2));
+                "./goloom bench: --only: unknown workload 'nosuch'; known: spawn, skynet, park-pingpong,"), lines.get(2));
         assertEquals("Run './goloom bench --help' for the options.", lines.get(3));
         assertEquals(4, lines.size(), r.err());
     }

@@ -70,7 +70,7 @@ class NewRowsTest {
             GoloomSide goloom = (GoloomSide) side;
             long before = goloom.runtime().goroutinesCreated();
             new Skynet(1_000).run(new Round(side, Duration.ofSeconds(30)));
-            // The tree's 1,111 nodes, plus the goroutine that started the root.
+            // The tree's 1,111 nodes (plain Thread.ofVirtual(), adopted), plus the round's goroutine.
             assertEquals(1_112, goloom.runtime().goroutinesCreated() - before);
         }
     }

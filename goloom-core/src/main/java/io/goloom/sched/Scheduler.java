@@ -119,7 +119,7 @@ public final class Scheduler {
      */
     private volatile long coarseNanos = System.nanoTime();
 
-    /** Goroutines created (threads made by go() and the thread factory), for metrics. */
+    /** Goroutines created (by go(), the thread factory, or adoption of an inheriting thread), for metrics. */
     private final LongAdder created = new LongAdder();
 
     private final ThreadFactory threadFactory = this::newGoroutineThread;
@@ -393,6 +393,8 @@ public final class Scheduler {
                     VT.setScheduler(thread, g);   // before ready: the queue publishes it with g
                     if (g.system()) {
                         IoPollers.adopted(thread);
+                    } else {
+                        created.increment();
                     }
                 }
             }
