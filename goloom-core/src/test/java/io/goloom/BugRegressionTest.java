@@ -81,6 +81,38 @@ class BugRegressionTest {
     }
 
     /**
+     * The first runtime starts the JDK's I/O pollers in a system goroutine ({@code IoPollers});
+     * closed right after build(), before or while that goroutine runs, it must leave working
+     * pollers behind: socket reads then work in a plain virtual thread and in a goroutine of a
+     * second runtime. Fresh JVM: the pollers start once per JVM.
+     */
+    @Test
+    @Timeout(90)
+    void pollersOfARuntimeClosedAtOnceKeepWorking() throws Exception {
+        Path out = Files.createTempFile("goloom-io-close", ".out");
+        try {
+            Process p = new ProcessBuilder(TestSupport.javaLauncher(),
+                    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"),
+                    IoAfterQuickCloseMain.class.getName())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("forked JVM did not exit: " + Files.readString(out, StandardCharsets.UTF_8));
+            }
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), output);
+            assertTrue(output.contains("jdk-read=7") && output.contains("goroutine-read=7"), output);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
      * BUG (failed on a082cc0): a goroutine that keeps running after close() (on the fallback carrier, as documented:
      * "keeps working, slowly") is no longer recognised as a goroutine: {@code Go.current()}
      * throws IllegalStateException "called outside a goroutine" and {@code Go.inGoroutine()} is

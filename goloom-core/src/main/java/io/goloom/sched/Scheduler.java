@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -386,6 +387,15 @@ public final class Scheduler {
             synchronized (cont) {
                 g = adoptedAs(thread, cont);
                 if (g == null) {
+                    if (closing && via.system()) {
+                        // A JDK poller started while its host closes (the runtime was closed
+                        // right after build): it must outlive us, on the JDK's scheduler.
+                        IoPollers.adopted(thread);
+                        Executor jdk = VT.defaultScheduler();
+                        VT.setScheduler(thread, jdk);
+                        jdk.execute(cont);
+                        return;
+                    }
                     if (closing) {
                         throw rejected();
                     }
