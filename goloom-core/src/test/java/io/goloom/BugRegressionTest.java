@@ -45,11 +45,11 @@ class BugRegressionTest {
      * shutdown timeout (10 s by default) and reports the pollers as stuck goroutines, and every
      * virtual thread's socket I/O in the JVM (other runtimes, the JDK's own scheduler) then
      * depends on that runtime's Ps, or on its single fallback carrier once it is closed.
-     * Suggested fix: initialise {@code sun.nio.ch.Poller} from a platform thread before any
-     * goroutine can run, e.g. in {@code JdkVirtualThreads}' static initializer
-     * ({@code Class.forName("sun.nio.ch.Poller", true, null)} run on a fresh platform thread), or
-     * refuse to adopt foreign threads whose task comes from {@code java.base} internals.
-     * Runs in a fresh JVM, since the poller is initialised once per JVM.
+     * First fixed by initialising {@code sun.nio.ch.Poller} from a platform thread; since issue
+     * 14 the first runtime initialises it from a system goroutine ({@code IoPollers}), so the
+     * pollers run on goloom's carriers but as system goroutines: not counted, not waited for,
+     * handed back to the JDK's scheduler at close. This test holds either design to the
+     * effects above. Runs in a fresh JVM, since the poller is initialised once per JVM.
      */
     @Test
     @Timeout(90)
