@@ -4,12 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,30 +51,12 @@ class BugRegressionTest {
     @Test
     @Timeout(90)
     void jdkPollerThreadsAreNotAdoptedAsGoroutines() throws Exception {
-        Path out = Files.createTempFile("goloom-poller", ".out");
-        try {
-            Process p = new ProcessBuilder(TestSupport.javaLauncher(),
-                    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"),
-                    SocketInGoroutineMain.class.getName())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("forked JVM did not exit");
-            }
-            String output = Files.readString(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), output);
-            assertTrue(output.contains("read=7"), output);
-            assertTrue(output.contains("goroutines=0"),
-                    "goroutines still alive after the only goroutine ended (the JDK's pollers?):\n" + output);
-            assertTrue(output.contains("aliveAtClose=0"), output);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        TestSupport.ChildRun r = TestSupport.runMain(SocketInGoroutineMain.class);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("read=7"), r.output());
+        assertTrue(r.output().contains("goroutines=0"),
+                "goroutines still alive after the only goroutine ended (the JDK's pollers?):\n" + r.output());
+        assertTrue(r.output().contains("aliveAtClose=0"), r.output());
     }
 
     /**
@@ -89,27 +68,9 @@ class BugRegressionTest {
     @Test
     @Timeout(90)
     void pollersOfARuntimeClosedAtOnceKeepWorking() throws Exception {
-        Path out = Files.createTempFile("goloom-io-close", ".out");
-        try {
-            Process p = new ProcessBuilder(TestSupport.javaLauncher(),
-                    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"),
-                    IoAfterQuickCloseMain.class.getName())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("forked JVM did not exit: " + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            String output = Files.readString(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), output);
-            assertTrue(output.contains("jdk-read=7") && output.contains("goroutine-read=7"), output);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        TestSupport.ChildRun r = TestSupport.runMain(IoAfterQuickCloseMain.class);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("jdk-read=7") && r.output().contains("goroutine-read=7"), r.output());
     }
 
     /**

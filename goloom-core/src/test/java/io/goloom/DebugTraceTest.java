@@ -5,13 +5,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,18 +28,9 @@ class DebugTraceTest {
     @Timeout(60)
     void everyRuntimeOfAProgramIsTracedUntilCloseOrExit() throws Exception {
         Path file = dir.resolve("run.json");
-        List<String> cmd = List.of(TestSupport.javaLauncher(), "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-D" + DebugSettings.PROPERTY + "=trace=" + file,
-                "-cp", System.getProperty("java.class.path"), DebugTraceMain.class.getName());
-        Path out = dir.resolve("child.out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        if (!p.waitFor(50, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the child JVM did not exit: " + Files.readString(out));
-        }
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), text);
+        TestSupport.ChildRun r = TestSupport.runMain(DebugTraceMain.class, "-D" + DebugSettings.PROPERTY + "=trace=" + file);
+        String text = r.output();
+        assertEquals(0, r.exit(), text);
         assertTrue(text.contains(DebugTraceMain.OK), text);
 
         Path second = dir.resolve("run-second.json");

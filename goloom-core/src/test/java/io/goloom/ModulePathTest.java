@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -123,37 +123,27 @@ class ModulePathTest {
         }
     }
 
-    private record Run(int exit, String out) {
-    }
-
-    private static Run run(String... flags) throws Exception {
+    private static TestSupport.ChildRun run(String... flags) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(TestSupport.javaLauncher(), "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(List.of(flags));
         cmd.addAll(List.of("--module-path", CORE + File.pathSeparator + app, "-m", "com.example.app/com.example.app.Main"));
-        Path out = Files.createTempFile(dir, "run", ".out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the modular application did not exit within 60 s: " + Files.readString(out));
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        return TestSupport.runChild(cmd, Map.of());
     }
 
     @Test
     @Timeout(120)
     void aModularApplicationRunsGoroutinesWithTheModulesFlag() throws Exception {
-        Run r = run("--add-opens", "java.base/java.lang=io.goloom");
-        assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().contains("module=io.goloom sum=5050 mbean=true dump=true"), r.out());
+        TestSupport.ChildRun r = run("--add-opens", "java.base/java.lang=io.goloom");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("module=io.goloom sum=5050 mbean=true dump=true"), r.output());
     }
 
     @Test
     @Timeout(120)
     void theClassPathFlagIsNotEnoughAndTheMessageNamesTheModulesOne() throws Exception {
-        Run r = run("--add-opens", "java.base/java.lang=ALL-UNNAMED");
-        assertFalse(r.exit() == 0, r.out());
-        assertTrue(r.out().contains("--add-opens java.base/java.lang=io.goloom"), r.out());
+        TestSupport.ChildRun r = run("--add-opens", "java.base/java.lang=ALL-UNNAMED");
+        assertFalse(r.exit() == 0, r.output());
+        assertTrue(r.output().contains("--add-opens java.base/java.lang=io.goloom"), r.output());
     }
 
     @Test

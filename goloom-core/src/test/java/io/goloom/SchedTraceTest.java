@@ -5,16 +5,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -333,23 +330,11 @@ class SchedTraceTest {
         List<String> cmd = List.of(TestSupport.javaLauncher(), "--add-opens", "java.base/java.lang=ALL-UNNAMED",
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 SchedTraceEnvMain.class.getName());
-        Path out = Files.createTempFile("goloom-fork", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().put(DebugSettings.ENV, "schedtrace=10");
-            Process p = pb.start();
-            if (!p.waitFor(50, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("forked JVM did not exit within 50 s");
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), text);
-            assertTrue(text.lines().anyMatch(l -> LINE.matcher(l).matches()), "no SCHED line:\n" + text);
-            assertTrue(text.contains(SchedTraceEnvMain.OK), text);
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        TestSupport.ChildRun r = TestSupport.runChild(cmd, Map.of(DebugSettings.ENV, "schedtrace=10"));
+        String text = r.output();
+        assertEquals(0, r.exit(), text);
+        assertTrue(text.lines().anyMatch(l -> LINE.matcher(l).matches()), "no SCHED line:\n" + text);
+        assertTrue(text.contains(SchedTraceEnvMain.OK), text);
     }
 
     private static List<String> schedLines(ByteArrayOutputStream bytes) {

@@ -1,6 +1,13 @@
 package io.goloom;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +19,7 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Helpers shared by the runtime tests: unique names, bounded waits, carrier names. */
+/** Helpers shared by the runtime tests: unique names, bounded waits, carrier names, child JVMs. */
 final class TestSupport {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -84,5 +91,43 @@ final class TestSupport {
             home = System.getProperty("java.home");
         }
         return home + "/bin/java";
+    }
+
+    /** What a child process printed (standard output and error together), and its exit code. */
+    record ChildRun(int exit, String output) {
+    }
+
+    /**
+     * Runs {@code main} of the test classpath in a fresh JVM with the flag goloom needs, C1 only
+     * (these children are short), {@code flags} before the class path, and at most 60 s.
+     */
+    static ChildRun runMain(Class<?> main, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaLauncher(), "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        return runChild(command, Map.of());
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to the environment and standard input from
+     * /dev/null, and waits up to 60 s for it to exit: if it does not, kills it and fails with
+     * what it printed.
+     */
+    static ChildRun runChild(List<String> command, Map<String, String> env) throws Exception {
+        Path out = Files.createTempFile("goloom-child", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("the child did not exit within 60 s: " + command + "\n" + Files.readString(out, StandardCharsets.UTF_8));
+            }
+            return new ChildRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.goloom.bench;
 
 import io.goloom.GoRuntime;
+import io.goloom.bench.workload.ChildJvm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -8,7 +9,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,13 +81,8 @@ final class TraceCommand implements Callable<Integer>, Validated {
         Path file = out.toAbsolutePath().normalize();
         String inherited = System.getProperty(GoRuntime.DEBUG_PROPERTY, System.getenv(GoRuntime.DEBUG_ENV));
         String debug = (inherited == null || inherited.isBlank() ? "" : inherited + ",") + "trace=" + file;
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        // This JVM's flags (the --add-opens goloom needs, GOLOOM_JAVA_OPTS), except a debugger
-        // agent, which would make the child wait for a debugger, and goloom.debug, merged above.
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-D" + GoRuntime.DEBUG_PROPERTY + "="))
-                .forEach(command::add);
+        // This JVM's flags (GOLOOM_JAVA_OPTS among them) but goloom.debug, merged above.
+        List<String> command = ChildJvm.javaLikeThis("-D" + GoRuntime.DEBUG_PROPERTY + "=");
         command.add("-D" + GoRuntime.DEBUG_PROPERTY + "=" + debug);
         command.addAll(List.of("-cp", classPath + File.pathSeparator + System.getProperty("java.class.path"),
                 mainClass));

@@ -2,7 +2,7 @@ package io.goloom.bench;
 
 import io.goloom.bench.side.GoloomSide;
 import io.goloom.bench.side.Side;
-import io.goloom.bench.workload.LtqPingPong;
+import io.goloom.bench.workload.QueuePingPong;
 import io.goloom.bench.workload.Monitors;
 import io.goloom.bench.workload.Round;
 import io.goloom.bench.workload.Skynet;
@@ -82,7 +82,7 @@ class NewRowsTest {
 
     @Test
     void ltqPingPongRunsOnBothSides() throws Exception {
-        runOnBothSides(new LtqPingPong(2_000));
+        runOnBothSides(new QueuePingPong(QueuePingPong.Kind.LINKED_TRANSFER_QUEUE, 2_000));
     }
 
     @Test

@@ -109,6 +109,7 @@ final class Idle {
     void pidleput(P pp) {
         assert Thread.holdsLock(lock);
         pp.idleLink = pidle;
+        pp.listedIdle = true;
         pidle = pp;
         npidle++;
         long when = pp.timers.earliest();
@@ -124,6 +125,7 @@ final class Idle {
         if (pp != null) {
             pidle = pp.idleLink;
             pp.idleLink = null;
+            pp.listedIdle = false;
             npidle--;
             sched.sysmon.wakeFromIdle();
         }
@@ -151,6 +153,7 @@ final class Idle {
             prev.idleLink = pp.idleLink;
         }
         pp.idleLink = null;
+        pp.listedIdle = false;
         npidle--;
         sched.sysmon.wakeFromIdle();
         return true;

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * {@link VirtualThreads} on JDK 25, through package-private members of {@code java.lang}
@@ -18,7 +19,8 @@ import java.util.concurrent.Executor;
  *       {@code VirtualThread::runContinuation}): its thread;
  *   <li>{@code Thread.currentCarrierThread()}, an intrinsic;
  *   <li>{@code VirtualThread.scheduler}, read and (for an adopted thread) written, and
- *       {@code VirtualThread.defaultScheduler()}.
+ *       {@code VirtualThread.defaultScheduler()};
+ *   <li>{@code VirtualThread.DelayedTaskSchedulers.INSTANCE}, whose executors {@link JdkTimeouts} wraps.
  * </ul>
  * Handles are looked up once, into {@code static final} fields so the JIT inlines them. When a
  * lookup fails the class still loads: {@link #PROBLEM} says what is wrong and
@@ -71,6 +73,11 @@ final class JdkVirtualThreads implements VirtualThreads {
                 defaultScheduler = vtLookup.findStatic(vt, "defaultScheduler", MethodType.methodType(Executor.class));
                 contClass = ((Runnable) runCont.invokeExact(newProbe(newThread))).getClass();
                 spreadJdkTimers();
+                Class<?> delayed = Class.forName("java.lang.VirtualThread$DelayedTaskSchedulers");
+                ScheduledExecutorService[] timerQueues = (ScheduledExecutorService[]) MethodHandles
+                        .privateLookupIn(delayed, MethodHandles.lookup())
+                        .findStaticGetter(delayed, "INSTANCE", ScheduledExecutorService[].class).invoke();
+                JdkTimeouts.install(timerQueues);
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 problem = "goloom needs the JVM flag " + requiredFlag() + " to give virtual threads its own"
                         + " scheduler (JDK 25 has no public API for it). Add it to the java command line,"

@@ -197,6 +197,13 @@ final class P {
 
     /** Link in the scheduler's idle-P list. Guarded by the scheduler lock. */
     P idleLink;
+    /**
+     * On the idle-P list: written under the scheduler lock, read racily by sysmon. Unlike
+     * {@link #isIdle} it is false for a P taken off the list for an M that has not acquired it
+     * yet: that M runs its timers, and sysmon, which saw them due, spun until it did (9% of an
+     * http server's CPU, with goroutine timeouts on the heaps).
+     */
+    volatile boolean listedIdle;
 
     P(Scheduler sched, int id, int runQueueCapacity) {
         this.sched = sched;

@@ -61,6 +61,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>from the goroutine's own carrier right after it unmounted ({@code Thread.yield()}, or a
  *       park whose permit was already there): the local queue's tail (Go's {@code goyield});
  *       after {@code Go.yield()}: the global queue (Go's {@code Gosched});
+ *   <li>from a timer the M fires ({@code Go.sleep}, and the JDK's own timeouts, see
+ *       {@link JdkTimeouts}): {@code runnext}, the previous occupant to the tail (Go's
+ *       {@code goready}); the M then runs it before the global turns after a preemption;
  *   <li>from any other thread (a JDK timer, poller or unblocker thread, a platform thread, a
  *       goroutine of another runtime): the global queue, then {@link Idle#wakep()}.
  * </ul>
@@ -340,6 +343,11 @@ public final class Scheduler {
             if (g.yieldToGlobal) {
                 g.yieldToGlobal = false;
                 globrunqput(g);
+            } else if (m.firingTimers) {
+                G old = pp.putRunnext(g);   // Go's goready: the last one fired runs first
+                if (old != null) {
+                    pp.runqputTail(old);
+                }
             } else {
                 pp.runqputTail(g);
             }

@@ -207,7 +207,7 @@ final class Sysmon implements Runnable {
         long earliest = TimerHeap.NONE;
         for (P pp : sched.allp) {
             long e = pp.timers.earliest();
-            if (e != TimerHeap.NONE && pp.isIdle() && (earliest == TimerHeap.NONE || e - earliest < 0)) {
+            if (e != TimerHeap.NONE && pp.listedIdle && (earliest == TimerHeap.NONE || e - earliest < 0)) {
                 earliest = e;
             }
         }
@@ -216,7 +216,7 @@ final class Sysmon implements Runnable {
 
     private void runIdleTimers(long now) {
         for (P pp : sched.allp) {
-            if (pp.isIdle() && pp.timers.dueNow()) {
+            if (pp.listedIdle && pp.timers.dueNow()) {
                 runIdleTimers(pp, now);
             }
         }
@@ -294,7 +294,7 @@ final class Sysmon implements Runnable {
                 seenRunsSince[i] = now;
             }
             long timer = pp.timers.earliest();
-            if (timer != TimerHeap.NONE && now - timer >= 0 && pp.isIdle()) {
+            if (timer != TimerHeap.NONE && now - timer >= 0 && pp.listedIdle) {
                 runIdleTimers(pp, now);
             }
             M m = pp.mountedBy();

@@ -34,12 +34,13 @@ import java.util.concurrent.locks.LockSupport;
  * goroutine, {@link #SIGNAL} offers a tick to its {@link TickSlot} (lock-free; dropped when a
  * live tick waits, like a send to Go's full timer channel), {@link #FUNC} starts a goroutine
  * (which takes the scheduler lock only to reach the global queue, held briefly and never
- * while parking).
+ * while parking), {@link #TASK} runs a JDK timeout in place ({@link JdkTimeouts}: it only
+ * readies a virtual thread).
  */
 public final class Timer {
 
     /** What a fire does; see the class comment. */
-    static final int SLEEP = 0, SIGNAL = 1, FUNC = 2;
+    static final int SLEEP = 0, SIGNAL = 1, FUNC = 2, TASK = 3;
 
     static final int ST_IDLE = 0, ST_ARMED = 1;
     private static final int HEAP_SHIFT = 2, SEQ_SHIFT = 18;
@@ -82,6 +83,11 @@ public final class Timer {
     /** A timer (or a ticker, with {@code periodNanos > 0}) whose fires go to {@link #awaitTick}. */
     public static Timer signal(Scheduler sched, long periodNanos) {
         return new Timer(sched, SIGNAL, new TickSlot(), periodNanos);
+    }
+
+    /** A timer that runs {@code task}, which must not block, in place when it fires. */
+    static Timer task(Scheduler sched, Runnable task) {
+        return new Timer(sched, TASK, task, 0);
     }
 
     /** A timer that runs {@code f} in a new goroutine when it fires. */
@@ -228,6 +234,7 @@ public final class Timer {
         switch (kind) {
             case SLEEP -> LockSupport.unpark((Thread) target);
             case SIGNAL -> ticks().offer(when, seq);
+            case TASK -> ((Runnable) target).run();
             default -> {
                 try {
                     sched.go("", (Runnable) target);

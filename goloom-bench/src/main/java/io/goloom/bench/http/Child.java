@@ -1,11 +1,12 @@
 package io.goloom.bench.http;
 
+import io.goloom.bench.workload.ChildJvm;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -68,12 +69,7 @@ final class Child implements AutoCloseable {
      * which is {@code heap} instead; then {@code extraFlags}, this class path and {@code args}.
      */
     static List<String> java(String mainClass, String heap, List<String> extraFlags, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-Xmx") && !arg.startsWith("-Xms")
-                        && !arg.startsWith("-XX:StartFlightRecording") && !arg.startsWith("-XX:MaxHeapSize"))
-                .forEach(command::add);
+        List<String> command = ChildJvm.javaLikeThis("-Xmx", "-Xms", "-XX:MaxHeapSize", "-XX:StartFlightRecording");
         command.add("-Xmx" + heap);
         command.addAll(extraFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));

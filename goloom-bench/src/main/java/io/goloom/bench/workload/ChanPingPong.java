@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * chanpingpong: a round trip between two goroutines over two unbuffered channels, three ways in
  * every round: goloom's {@link Chan}, Jox's rendezvous {@link Channel}, and a
- * {@link java.util.concurrent.SynchronousQueue} (the {@link SyncQueuePingPong} workload). One
- * goroutine sends a ball on the first channel and receives it back on the second; the other
- * does the mirror image. Each row is one implementation, its goloom and JDK cells the same
- * code on the two schedulers. The target is issue #5's: goloom's {@code Chan} on goloom is the
+ * {@link java.util.concurrent.SynchronousQueue} (the {@code syncq-pingpong} row of
+ * {@link QueuePingPong}). One goroutine sends a ball on the first channel and receives it back
+ * on the second; the other does the mirror image. Each row is one implementation, its goloom
+ * and JDK cells the same code on the two schedulers. The target is issue #5's: goloom's {@code Chan} on goloom is the
  * fastest cell of the workload. Go's column is its unbuffered channel, in the {@code Chan} row.
  */
 public final class ChanPingPong implements Workload {
@@ -43,7 +43,8 @@ public final class ChanPingPong implements Workload {
 
     @Override
     public double[] run(Round round) throws Exception {
-        return rotation.run(List.of(() -> chan(round), () -> jox(round), () -> new SyncQueuePingPong(roundTrips).run(round)[0]));
+        QueuePingPong syncq = new QueuePingPong(QueuePingPong.Kind.SYNCHRONOUS_QUEUE, roundTrips);
+        return rotation.run(List.of(() -> chan(round), () -> jox(round), () -> syncq.run(round)[0]));
     }
 
     @Override

@@ -4,9 +4,7 @@ import io.goloom.bench.side.Side;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,13 +67,7 @@ public final class Footprint implements Workload {
 
     /** Runs {@code ./goloom footprint} for this round's side in a new JVM and parses its lines. */
     private Map<String, Double> inChildJvm(Round round) throws IOException, InterruptedException, TimeoutException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        // This JVM's flags (the --add-opens goloom needs, -Xmx, -XX:ActiveProcessorCount, ...),
-        // except a debugger agent, which would make the child wait for a debugger.
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> !arg.startsWith("-agentlib:jdwp"))
-                .forEach(command::add);
+        List<String> command = ChildJvm.javaLikeThis();
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.goloom.bench.Main",
                 "footprint", "--side", round.side().name(), "--count", Integer.toString(count)));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -1,8 +1,6 @@
 package io.goloom.bench.workload;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,15 +75,8 @@ public final class Startup implements Workload {
 
     /** Runs {@link StartupChild} for this round's side in a new JVM and parses its lines. */
     private static Map<String, Double> inChildJvm(Round round) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        // This JVM's flags (the --add-opens goloom needs, -Xmx, -XX:ActiveProcessorCount, ...),
-        // except a debugger agent, which would make the child wait for a debugger, and a flight
-        // recording of the bench, which would time the recorder's start-up.
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(arg -> !arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-XX:StartFlightRecording")
-                        && !arg.startsWith("-XX:FlightRecorderOptions"))
-                .forEach(command::add);
+        // Not a flight recording of the bench: it would time the recorder's start-up.
+        List<String> command = ChildJvm.javaLikeThis("-XX:StartFlightRecording", "-XX:FlightRecorderOptions");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), StartupChild.class.getName(),
                 round.side().name()));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
