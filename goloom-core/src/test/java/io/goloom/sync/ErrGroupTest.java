@@ -124,9 +124,10 @@ class ErrGroupTest {
     }
 
     /**
-     * limit(n) bounds concurrency: 60 tasks that each hold their slot for a moment never run more
-     * than n at once (measured), and with n = 3 all three slots are used; go() blocks while the
-     * limit is reached; tryGo starts a task only when a slot is free.
+     * limit(n) bounds concurrency: 60 tasks never run more than n at once (measured), and with
+     * n = 3 all three slots are used (the first three wait for each other on a latch, so the
+     * slots fill whatever the timing); go() blocks while the limit is reached; tryGo starts a
+     * task only when a slot is free.
      */
     @ParameterizedTest
     @EnumSource(Env.Kind.class)
@@ -137,11 +138,13 @@ class ErrGroupTest {
                 int limit = 3;
                 ErrGroup g = new ErrGroup(Context.background()).limit(limit);
                 AtomicInteger running = new AtomicInteger(), max = new AtomicInteger(), ran = new AtomicInteger();
+                CountDownLatch firstSlotsFilled = new CountDownLatch(limit);
                 for (int i = 0; i < 60; i++) {
                     g.go(() -> {
                         int now = running.incrementAndGet();
                         max.accumulateAndGet(now, Math::max);
-                        Thread.sleep(2);
+                        firstSlotsFilled.countDown();
+                        firstSlotsFilled.await();
                         running.decrementAndGet();
                         ran.incrementAndGet();
                     });
