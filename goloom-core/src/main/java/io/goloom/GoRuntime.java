@@ -96,6 +96,7 @@ public final class GoRuntime implements AutoCloseable {
         this.sched = new Scheduler(new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
                 b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
                 b.uncaughtExceptionHandler, b.diagnostics), this);
+        VirtualThreads.checkAvailable();   // after the Scheduler: see Builder.initJdkAhead
         this.snapshots = sched.snapshots();
         sched.startIoPollers();
         RuntimeView view = new View();
@@ -764,16 +765,52 @@ public final class GoRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("maxThreads must be >= procs (" + procs
                         + ") so every P can have a carrier, was " + maxThreads);
             }
+            initJdkAhead();
             DebugSettings debug = DebugSettings.fromSystem();
-            VirtualThreads.checkAvailable();
-            debug.warning().ifPresent(diagnostics::println);
+            if (debug.warning().isPresent()) {   // no lambdas: "Start-up" in the sched package-info
+                diagnostics.println(debug.warning().get());
+            }
             Duration period = debug.schedtrace().orElse(schedtrace);
             boolean detail = debug.scheddetail().orElse(scheddetail);
             if (period == null && detail) {
                 diagnostics.println("goloom: scheddetail=1 prints nothing without schedtrace=<ms> (as in Go)");
             }
-            Path tracePath = debug.trace().map(p -> DebugTrace.claim(p, name, debug)).orElse(null);
+            Path tracePath = debug.trace().isPresent() ? DebugTrace.claim(debug.trace().get(), name, debug) : null;
             return new GoRuntime(this, period, detail, tracePath);
+        }
+
+        /**
+         * Set once the JDK's virtual-thread internals are initialising or initialised. A race
+         * between two first builds starts two threads: harmless, a class initialises once.
+         */
+        private static volatile boolean jdkInitStarted;
+
+        /**
+         * The first build in a JVM initialises the JDK side on another thread (the JDK's
+         * {@code VirtualThread} class, goloom's method handles into it: 35-45 ms in a fresh JVM),
+         * while this one loads the scheduler's classes (25-30 ms); the constructor's
+         * {@link VirtualThreads#checkAvailable()} waits for it. Measured by the {@code startup}
+         * row (docs/PERFORMANCE.md).
+         */
+        private static void initJdkAhead() {
+            if (!jdkInitStarted) {
+                jdkInitStarted = true;
+                Thread init = new Thread(new InitJdk(), "goloom-init");
+                init.setDaemon(true);
+                init.start();
+            }
+        }
+
+        /** Initialises {@link VirtualThreads#JDK}: what {@code initJdkAhead} runs. */
+        private static final class InitJdk implements Runnable {
+            @Override
+            public void run() {
+                try {
+                    VirtualThreads.checkAvailable();
+                } catch (IllegalStateException e) {
+                    // Reported where it matters: the constructor's check throws it to the caller.
+                }
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ public final class Current {
         if (!AVAILABLE || !Thread.currentThread().isVirtual()) {
             return null;
         }
-        Thread carrier = Scheduler.VT.currentCarrierThread();
+        Thread carrier = VirtualThreads.JDK.currentCarrierThread();
         if (carrier instanceof M m) {
             return m.curg;
         }
@@ -66,7 +66,7 @@ public final class Current {
      * (Go's preemption at a safe point). Otherwise an intrinsic, a type check and two loads.
      */
     public static void checkpoint() {
-        if (Scheduler.VT.currentCarrierThread() instanceof M m && m.preemptRequested()) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.preemptRequested()) {
             P pp = m.p;
             if (pp != null && pp.enterOp(m)) {
                 pp.count(P.C_PREEMPTIONS);
@@ -149,7 +149,7 @@ public final class Current {
      * when a P is free.
      */
     public static <T> T blocking(Callable<T> task) throws Exception {
-        if (!(Scheduler.VT.currentCarrierThread() instanceof M m) || Thread.currentThread() == m) {
+        if (!(VirtualThreads.JDK.currentCarrierThread() instanceof M m) || Thread.currentThread() == m) {
             return task.call();   // not a goroutine of goloom: nothing to hand off
         }
         Scheduler s = m.sched;
@@ -165,7 +165,7 @@ public final class Current {
             // Still the run that gave the P away? If the task parked, the goroutine was
             // unmounted, m went on without a P, and this goroutine now runs in a later run that
             // already holds one (on m or another M): nothing to take back.
-            if (Scheduler.VT.currentCarrierThread() == m && m.runSeq() == run && m.p == pp) {
+            if (VirtualThreads.JDK.currentCarrierThread() == m && m.runSeq() == run && m.p == pp) {
                 P np = s.idle.reacquire(m);
                 if (np != null) {
                     np.count(P.C_RUNS);      // a new run on this P, for sysmon's hand-off clock
@@ -186,7 +186,7 @@ public final class Current {
      *         leaves no carrier for one more locked goroutine
      */
     public static void lockOSThread() {
-        if (!(Scheduler.VT.currentCarrierThread() instanceof M m) || m.curg == null) {
+        if (!(VirtualThreads.JDK.currentCarrierThread() instanceof M m) || m.curg == null) {
             throw new IllegalStateException("Go.lockOSThread() called outside a goroutine of a goloom runtime");
         }
         if (m.lockedDepth == 0) {
@@ -197,7 +197,7 @@ public final class Current {
 
     /** {@code Go.unlockOSThread()}: undoes one lock; a call without a lock does nothing, as in Go. */
     public static void unlockOSThread() {
-        if (Scheduler.VT.currentCarrierThread() instanceof M m && m.lockedg != null && m.lockedg == m.curg
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.lockedg != null && m.lockedg == m.curg
                 && --m.lockedDepth == 0) {
             m.sched.unlock(m, m.lockedg);
         }

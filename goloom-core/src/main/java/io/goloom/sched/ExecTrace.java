@@ -113,7 +113,7 @@ final class ExecTrace {
 
     /** Records an event, stamped now, from the calling thread: its M's buffer, or the shared one. */
     void record(Scheduler s, int type, int pid, long g, long a, long b) {
-        if (Scheduler.VT.currentCarrierThread() instanceof M m && m.sched == s) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.sched == s) {
             recordOn(m, type, pid, g, a, b);
         } else {
             recordShared(type, pid, g, a, b);

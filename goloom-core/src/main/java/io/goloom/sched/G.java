@@ -127,7 +127,7 @@ final class G implements Executor, GoHandle {
         this.createdNanos = System.nanoTime();
         this.status = firstGeneration(id);
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
-        this.cont = Scheduler.VT.continuationOf(Scheduler.VT.newThread(this, name, task));
+        this.cont = VirtualThreads.JDK.continuationOf(VirtualThreads.JDK.newThread(this, name, task));
     }
 
     /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
@@ -249,7 +249,7 @@ final class G implements Executor, GoHandle {
 
     @Override
     public Thread thread() {
-        return Scheduler.VT.threadOf(cont);
+        return VirtualThreads.JDK.threadOf(cont);
     }
 
     @Override

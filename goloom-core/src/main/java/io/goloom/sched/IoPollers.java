@@ -60,7 +60,12 @@ final class IoPollers {
         if (!initialising) {
             initialising = true;
             host = sched;
-            sched.goSystem("goloom-io-init", IoPollers::initialise);
+            sched.goSystem("goloom-io-init", new Runnable() {   // not a lambda: "Start-up" in package-info
+                @Override
+                public void run() {
+                    initialise();
+                }
+            });
         } else if (host == null) {
             hostIn(sched);
         }
@@ -114,7 +119,7 @@ final class IoPollers {
         }
         host = null;
         for (Thread t : THREADS) {
-            Scheduler.VT.setScheduler(t, Scheduler.VT.defaultScheduler());
+            VirtualThreads.JDK.setScheduler(t, VirtualThreads.JDK.defaultScheduler());
         }
     }
 
@@ -125,7 +130,7 @@ final class IoPollers {
         }
         host = sched;
         for (Thread t : THREADS) {
-            Scheduler.VT.setScheduler(t, sched.newSystemG(Scheduler.VT.continuationOf(t)));
+            VirtualThreads.JDK.setScheduler(t, sched.newSystemG(VirtualThreads.JDK.continuationOf(t)));
         }
     }
 }

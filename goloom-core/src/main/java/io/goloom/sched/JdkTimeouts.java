@@ -45,7 +45,7 @@ final class JdkTimeouts extends AbstractExecutorService implements ScheduledExec
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        if (Scheduler.VT.currentCarrierThread() instanceof M m && m.p != null && !m.sched.terminated) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.p != null && !m.sched.terminated) {
             Timer t = Timer.task(m.sched, command);
             long nanos = Math.min(Math.max(unit.toNanos(delay), 0), Timer.MAX_DELAY_NANOS);
             t.reset(nanos, 0);

@@ -105,9 +105,21 @@ final class JdkVirtualThreads implements VirtualThreads {
     private JdkVirtualThreads() {
     }
 
+    /** The scheduler and task of {@link #newProbe}; never called. A class: "Start-up" in package-info. */
+    private static final class Probe implements Executor, Runnable {
+        @Override
+        public void execute(Runnable command) {
+        }
+
+        @Override
+        public void run() {
+        }
+    }
+
     /** A virtual thread that is never started, to look at what the JDK builds. */
     private static Thread newProbe(MethodHandle newThread) throws Throwable {
-        return (Thread) newThread.invokeExact((Executor) r -> { }, "goloom-probe", 0, (Runnable) () -> { });
+        Probe probe = new Probe();
+        return (Thread) newThread.invokeExact((Executor) probe, "goloom-probe", 0, (Runnable) probe);
     }
 
     /** The flag that opens {@code java.lang} to goloom, on the class path or the module path. */

@@ -564,6 +564,6 @@ final class M extends Thread {
 
     /** The M the caller runs on, or null when the caller is not on a goloom carrier. */
     static M current() {
-        return Scheduler.VT.currentCarrierThread() instanceof M m ? m : null;
+        return VirtualThreads.JDK.currentCarrierThread() instanceof M m ? m : null;
     }
 }

@@ -76,9 +76,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Scheduler {
 
-    /** The seam to the JDK. Its failure is reported by {@code GoRuntime.Builder.build()} first. */
-    static final VirtualThreads VT = JdkVirtualThreads.INSTANCE;
-
     /** What built this scheduler, for {@link #owner()}: sched does not know its type. */
     private final Object owner;
     /** When this runtime was built; schedtrace's clock. */
@@ -126,7 +123,13 @@ public final class Scheduler {
     /** Goroutines created (by go(), the thread factory, or adoption of an inheriting thread), for metrics. */
     private final LongAdder created = new LongAdder();
 
-    private final ThreadFactory threadFactory = this::newGoroutineThread;
+    /** A class, not a method reference: "Start-up" in package-info. */
+    private final ThreadFactory threadFactory = new ThreadFactory() {
+        @Override
+        public Thread newThread(Runnable task) {
+            return newGoroutineThread(task);
+        }
+    };
 
     /** Goroutines locked to their M ({@code Go.lockOSThread}), by goroutine. Written under lock. */
     private final ConcurrentHashMap<G, M> lockedTo = new ConcurrentHashMap<>();
@@ -164,7 +167,12 @@ public final class Scheduler {
         this.shutdownTimeout = config.shutdownTimeout();
         this.idleThreadTimeoutNanos = config.idleThreadTimeout().toNanos();
         this.diagnostics = config.diagnostics();
-        this.uncaughtHandler = config.handler() != null ? config.handler() : this::printUncaught;
+        this.uncaughtHandler = config.handler() != null ? config.handler() : new Thread.UncaughtExceptionHandler() {
+            @Override
+            public void uncaughtException(Thread t, Throwable e) {
+                printUncaught(t, e);
+            }
+        };
         this.contextClassLoader = Thread.currentThread().getContextClassLoader();
         this.allp = new P[procs];
         for (int i = 0; i < procs; i++) {
@@ -231,7 +239,7 @@ public final class Scheduler {
      * (enterOp succeeds), else the first of a batch of its own.
      */
     private long newGoid() {
-        if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.sched == this) {
             P pp = m.p;
             if (pp != null && inScheduleLoop(m, pp)) {
                 return pp.nextGoid();       // an afterFunc timer fired by m
@@ -282,7 +290,7 @@ public final class Scheduler {
             shutdown.runAfterClose(g);
             return;
         }
-        if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.sched == this) {
             P pp = m.p;
             if (pp != null && inScheduleLoop(m, pp)) {
                 readyOnOwnP(g, prev, m, pp);   // a timer fired by m
@@ -316,7 +324,7 @@ public final class Scheduler {
             }
             return;
         }
-        if (VT.currentCarrierThread() instanceof M m && m.sched == this) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.sched == this) {
             G cur = m.curg;
             if (Thread.currentThread() != m && cur != null) {
                 tr.unblockOn(m, g.id, cur.id, coarseNanos);   // goroutine code: the hot case, no clock read
@@ -382,12 +390,12 @@ public final class Scheduler {
      *         rather than run on a carrier as if it were a goroutine
      */
     void readyForeign(G via, Runnable cont) {
-        if (!VT.isContinuation(cont)) {
+        if (!VirtualThreads.JDK.isContinuation(cont)) {
             throw new IllegalArgumentException("a goroutine's execute(Runnable) takes only the continuation of a"
                     + " virtual thread, which the JDK passes; it was given " + cont
                     + ": to run a task, use GoRuntime.go or the runtime's ThreadFactory");
         }
-        Thread thread = VT.threadOf(cont);
+        Thread thread = VirtualThreads.JDK.threadOf(cont);
         G g = adoptedAs(thread, cont);
         if (g == null) {
             // Locked on the continuation, which only goloom locks: the JDK may submit a thread
@@ -399,8 +407,8 @@ public final class Scheduler {
                         // A JDK poller started while its host closes (the runtime was closed
                         // right after build): it must outlive us, on the JDK's scheduler.
                         IoPollers.adopted(thread);
-                        Executor jdk = VT.defaultScheduler();
-                        VT.setScheduler(thread, jdk);
+                        Executor jdk = VirtualThreads.JDK.defaultScheduler();
+                        VirtualThreads.JDK.setScheduler(thread, jdk);
                         jdk.execute(cont);
                         return;
                     }
@@ -408,7 +416,7 @@ public final class Scheduler {
                         throw rejected();
                     }
                     g = new G(this, newGoid(), cont, via.system());
-                    VT.setScheduler(thread, g);   // before ready: the queue publishes it with g
+                    VirtualThreads.JDK.setScheduler(thread, g);   // before ready: the queue publishes it with g
                     if (g.system()) {
                         IoPollers.adopted(thread);
                     } else {
@@ -422,7 +430,7 @@ public final class Scheduler {
 
     /** The goroutine {@code thread} was adopted as, or null if it has not been. */
     private static G adoptedAs(Thread thread, Runnable cont) {
-        return VT.schedulerOf(thread) instanceof G g && g.cont == cont ? g : null;
+        return VirtualThreads.JDK.schedulerOf(thread) instanceof G g && g.cont == cont ? g : null;
     }
 
     /** Adds a starting goroutine to the live set, or rejects it if the runtime is closing. */

@@ -192,10 +192,10 @@ final class Shutdown {
 
     /** Runs {@code g} on the fallback carrier. After termination only. */
     void runAfterClose(G g) {
-        if (g.system() && Scheduler.VT.schedulerOf(g.thread()) != g) {
+        if (g.system() && VirtualThreads.JDK.schedulerOf(g.thread()) != g) {
             // A JDK poller: its thread's scheduler is the default one now (IoPollers.release),
             // or a later runtime's; this submit read the old one.
-            Scheduler.VT.schedulerOf(g.thread()).execute(g.cont);
+            VirtualThreads.JDK.schedulerOf(g.thread()).execute(g.cont);
             return;
         }
         ThreadPoolExecutor ex;

@@ -185,7 +185,7 @@ public final class Timer {
      * schedule loop) of this runtime, as in Go; otherwise a random P's.
      */
     private TimerHeap chooseHeap() {
-        if (Scheduler.VT.currentCarrierThread() instanceof M m && m.sched == sched) {
+        if (VirtualThreads.JDK.currentCarrierThread() instanceof M m && m.sched == sched) {
             P pp = m.p;
             if (pp != null) {
                 return pp.timers;

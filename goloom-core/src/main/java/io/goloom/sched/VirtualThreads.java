@@ -20,6 +20,14 @@ public interface VirtualThreads {
     String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
 
     /**
+     * The implementation for the running JDK. Always there; whether it works is
+     * {@link #checkAvailable()}'s to say, before any runtime is built. Its class initialises
+     * where this interface is first used, not where the scheduler's classes load, so that
+     * {@code GoRuntime.Builder.build()} can initialise it on another thread meanwhile.
+     */
+    VirtualThreads JDK = JdkVirtualThreads.INSTANCE;
+
+    /**
      * Creates an unstarted virtual thread whose continuation is handed to {@code scheduler}
      * every time it becomes runnable.
      */
@@ -56,11 +64,6 @@ public interface VirtualThreads {
      */
     Thread currentCarrierThread();
 
-    /** The implementation for the running JDK; throws what {@link #checkAvailable()} throws. */
-    static VirtualThreads get() {
-        checkAvailable();
-        return JdkVirtualThreads.INSTANCE;
-    }
 
     /**
      * Fails fast, with a message naming the fix, when goloom cannot run on this JVM.

@@ -19,5 +19,11 @@
  * who reads it and how (plain owner-only, volatile, CAS, getAcquire/setRelease, opaque), and
  * every racy read says why a stale value is harmless ({@code race:} comments). A method that
  * needs the scheduler's lock says so and asserts it ({@code assert Thread.holdsLock(lock)}).
+ *
+ * <p><b>Start-up.</b> What {@code GoRuntime.Builder.build()} runs in a fresh JVM is written as
+ * classes, not lambdas or method references: each one's first bootstrap spins a hidden class
+ * with the interpreted class-file API, 1-2 ms apiece on these machines, with the JIT threads
+ * competing for the same cores (the {@code startup} row, docs/PERFORMANCE.md). String
+ * concatenation is compiled to {@code StringBuilder} code for the same reason (the pom).
  */
 package io.goloom.sched;

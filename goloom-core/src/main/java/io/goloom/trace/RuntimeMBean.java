@@ -68,7 +68,14 @@ public final class RuntimeMBean implements GoRuntimeMXBean {
             QUEUE.add(bean);
             if (!registrarRunning) {
                 registrarRunning = true;
-                Thread.ofPlatform().name(REGISTRAR).daemon().start(RuntimeMBean::drain);
+                Thread registrar = new Thread(new Runnable() {   // not a lambda: "Start-up" in sched's package-info
+                    @Override
+                    public void run() {
+                        drain();
+                    }
+                }, REGISTRAR);
+                registrar.setDaemon(true);
+                registrar.start();
             }
         }
         return bean;

@@ -26,7 +26,7 @@ class ExecTraceTest {
         try (GoRuntime rt = GoRuntime.builder().name("exectrace-off").procs(2).build()) {
             ConcurrentHashMap<M, ExecTrace.Buf> seen = new ConcurrentHashMap<>();
             Runnable look = () -> {
-                M m = (M) Scheduler.VT.currentCarrierThread();
+                M m = (M) VirtualThreads.JDK.currentCarrierThread();
                 ExecTrace.Buf b = m.traceBuf;   // read on m's carrier, as the owner-only field requires
                 seen.put(m, b != null ? b : NONE);
             };

@@ -40,8 +40,8 @@ class IoPollersTest {
         // Empty only if this JVM did socket I/O before any runtime (its pollers stay on the JDK's).
         assumeFalse(pollers.isEmpty(), "the pollers started before goloom's first runtime");
         for (Thread t : pollers) {
-            assertTrue(Scheduler.VT.schedulerOf(t) instanceof G g && g.system(),
-                    () -> t + "'s scheduler is " + Scheduler.VT.schedulerOf(t));
+            assertTrue(VirtualThreads.JDK.schedulerOf(t) instanceof G g && g.system(),
+                    () -> t + "'s scheduler is " + VirtualThreads.JDK.schedulerOf(t));
         }
         // The echo's goroutines are buried by their M just after their threads end.
         for (long end = System.nanoTime() + 30_000_000_000L; first.goroutines() != 0 && System.nanoTime() < end; ) {
@@ -54,14 +54,14 @@ class IoPollersTest {
 
         assertEquals(ROUND_TRIPS, echo(IoPollersTest::onJdkVirtualThread), "I/O of the JDK's virtual threads");
         for (Thread t : pollers) {
-            assertFalse(Scheduler.VT.schedulerOf(t) instanceof G g && g.sched.name().equals(first.name()),
+            assertFalse(VirtualThreads.JDK.schedulerOf(t) instanceof G g && g.sched.name().equals(first.name()),
                     () -> t + " still on the closed runtime");
         }
 
         try (GoRuntime second = GoRuntime.builder().name("io-pollers-2").procs(2).build()) {
             for (Thread t : pollers) {
-                assertTrue(Scheduler.VT.schedulerOf(t) instanceof G g && g.system() && g.sched.name().equals(second.name()),
-                        () -> t + " not taken over by the next runtime: " + Scheduler.VT.schedulerOf(t));
+                assertTrue(VirtualThreads.JDK.schedulerOf(t) instanceof G g && g.system() && g.sched.name().equals(second.name()),
+                        () -> t + " not taken over by the next runtime: " + VirtualThreads.JDK.schedulerOf(t));
             }
             assertEquals(ROUND_TRIPS, echo(second::submit));
         }

@@ -53,13 +53,13 @@ class StaleResubmitAtCloseTest {
         Scheduler sched = parent.sched;
 
         Thread vt = Thread.ofVirtual().unstarted(() -> { });
-        Runnable cont = Scheduler.VT.continuationOf(vt);
+        Runnable cont = VirtualThreads.JDK.continuationOf(vt);
         // What the JDK does for a thread that inherited parent: its constructor made parent the
         // scheduler, start() submits through it.
-        Scheduler.VT.setScheduler(vt, parent);
+        VirtualThreads.JDK.setScheduler(vt, parent);
         vt.start();
         assertTrue(vt.join(WAIT), "the adopted thread to end");
-        G adopted = (G) Scheduler.VT.schedulerOf(vt);
+        G adopted = (G) VirtualThreads.JDK.schedulerOf(vt);
         assertTrue(adopted != parent && adopted.cont == cont, "adoption made the thread's own goroutine its scheduler");
         awaitCondition(() -> sched.liveGoroutines() == 0, "the adopted goroutine to be buried");
 
