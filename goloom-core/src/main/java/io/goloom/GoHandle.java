@@ -36,7 +36,12 @@ public interface GoHandle {
     /** The id of the P it last ran on, or -1 if it has not run yet. */
     int lastP();
 
-    /** {@link System#nanoTime()} when it was created. */
+    /**
+     * {@link System#nanoTime()} when it was created. When another goroutine of the same
+     * runtime created it, the value is the clock that the runtime's monitor thread advances
+     * every 20 µs to 10 ms, so it may be up to 10 ms early: reading that costs a spawn nothing.
+     * Use it for ages and reports, not for timing code.
+     */
     long createdNanos();
 
     /** The id of the goroutine that created this one (Go's {@code parentGoid}), or 0 if none did. */

@@ -67,6 +67,10 @@ final class G implements Executor, GoHandle {
     /** The JDK's runContinuation of the goroutine's thread: running it mounts the goroutine. */
     final Runnable cont;
     final long id;
+    /**
+     * When it was created: a diagnostic stamp (dumps, the report at close), from the coarse
+     * clock when a goroutine of the same runtime creates it ({@code Scheduler.creationNanos}).
+     */
     final long createdNanos;
     /**
      * The goroutine that created this one (Go's {@code parentGoid}), 0 if created outside the
@@ -120,22 +124,22 @@ final class G implements Executor, GoHandle {
     G allPrev, allNext;
 
     /** A new goroutine: creates its (unstarted) virtual thread with this G as the scheduler. */
-    G(Scheduler sched, long id, long parentId, String name, Runnable task) {
+    G(Scheduler sched, long id, long parentId, long createdNanos, String name, Runnable task) {
         this.sched = sched;
         this.id = id;
         this.parentId = parentId;
-        this.createdNanos = System.nanoTime();
+        this.createdNanos = createdNanos;
         this.status = firstGeneration(id);
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
         this.cont = VirtualThreads.JDK.continuationOf(VirtualThreads.JDK.newThread(this, name, task));
     }
 
     /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
-    G(Scheduler sched, long id, Runnable cont, boolean system) {
+    G(Scheduler sched, long id, Runnable cont, boolean system, long createdNanos) {
         this.sched = sched;
         this.id = id;
         this.parentId = system ? SYSTEM : FOREIGN;
-        this.createdNanos = System.nanoTime();
+        this.createdNanos = createdNanos;
         this.status = firstGeneration(id);
         this.cont = cont;
     }
