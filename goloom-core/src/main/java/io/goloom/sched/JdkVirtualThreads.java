@@ -6,6 +6,8 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -20,7 +22,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <li>{@code Thread.currentCarrierThread()}, an intrinsic;
  *   <li>{@code VirtualThread.scheduler}, read and (for an adopted thread) written, and
  *       {@code VirtualThread.defaultScheduler()};
- *   <li>{@code VirtualThread.DelayedTaskSchedulers.INSTANCE}, whose executors {@link JdkTimeouts} wraps.
+ *   <li>{@code VirtualThread.DelayedTaskSchedulers.INSTANCE}, whose executors {@link JdkTimeouts} wraps;
+ *   <li>{@code ForkJoinWorkerThread.workQueue} and its {@code top}, the spin hint
+ *       ({@link #spinHintOf}): {@code java.util.concurrent} is opened to goloom for it, through
+ *       {@code Module.implAddOpens}, which the {@code java.lang} flag already reaches. Without
+ *       it the hint is off and the JDK's queues spin on goloom's carriers as before.
  * </ul>
  * Handles are looked up once, into {@code static final} fields so the JIT inlines them. When a
  * lookup fails the class still loads: {@link #PROBLEM} says what is wrong and
@@ -37,6 +43,12 @@ final class JdkVirtualThreads implements VirtualThreads {
     private static final MethodHandle SCHEDULER;           // (Thread) -> Executor
     private static final MethodHandle SET_SCHEDULER;       // (Thread, Executor) -> void
     private static final MethodHandle DEFAULT_SCHEDULER;   // () -> Executor
+    /** (Object workQueue, int top) -> void, or null when the spin hint is off. */
+    private static final MethodHandle SET_QUEUE_TOP;
+    /** (ForkJoinWorkerThread) -> Object, its workQueue, or null when the spin hint is off. */
+    private static final MethodHandle WORK_QUEUE;
+    /** See {@link #carrierPool()}: parallelism 1, never given a task, so it starts no thread. */
+    private static final ForkJoinPool CARRIER_POOL = new ForkJoinPool(1);
     /** The class of every virtual thread's {@code runContinuation}, or null when unavailable. */
     private static final Class<?> CONTINUATION_CLASS;
 
@@ -46,6 +58,7 @@ final class JdkVirtualThreads implements VirtualThreads {
     static {
         MethodHandle newThread = null, runCont = null, contThread = null, carrier = null;
         MethodHandle scheduler = null, setScheduler = null, defaultScheduler = null;
+        MethodHandle setQueueTop = null, workQueue = null;
         Class<?> contClass = null;
         String problem = null;
         int feature = Runtime.version().feature();
@@ -78,6 +91,14 @@ final class JdkVirtualThreads implements VirtualThreads {
                         .privateLookupIn(delayed, MethodHandles.lookup())
                         .findStaticGetter(delayed, "INSTANCE", ScheduledExecutorService[].class).invoke();
                 JdkTimeouts.install(timerQueues);
+                try {
+                    MethodHandle[] hint = spinHintHandles();
+                    workQueue = hint[0];
+                    setQueueTop = hint[1];
+                } catch (Throwable e) {
+                    // The hint is an optimisation: without it goroutines spin as they did.
+                    workQueue = setQueueTop = null;
+                }
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 problem = "goloom needs the JVM flag " + requiredFlag() + " to give virtual threads its own"
                         + " scheduler (JDK 25 has no public API for it). Add it to the java command line,"
@@ -99,6 +120,8 @@ final class JdkVirtualThreads implements VirtualThreads {
         SET_SCHEDULER = setScheduler;
         DEFAULT_SCHEDULER = defaultScheduler;
         CONTINUATION_CLASS = contClass;
+        WORK_QUEUE = workQueue;
+        SET_QUEUE_TOP = setQueueTop;
         PROBLEM = problem;
     }
 
@@ -150,6 +173,27 @@ final class JdkVirtualThreads implements VirtualThreads {
         }
         throw new IllegalStateException("VirtualThread.runContinuation does not capture its thread in "
                 + contClass);
+    }
+
+    /**
+     * The handles of the spin hint: {@code ForkJoinWorkerThread.workQueue}'s getter and
+     * {@code WorkQueue.top}'s setter, after opening {@code java.util.concurrent} to goloom.
+     * {@code hasKnownQueuedWork()} reads {@code top - base > 0} of the carrier's queue (the
+     * pool's queues are all empty, and a queue never registered has {@code source} 0); nothing
+     * else ever reads this queue, since the pool has no worker and no task.
+     */
+    private static MethodHandle[] spinHintHandles() throws Throwable {
+        MethodHandle addOpens = MethodHandles.privateLookupIn(Module.class, MethodHandles.lookup())
+                .findVirtual(Module.class, "implAddOpens", MethodType.methodType(void.class, String.class, Module.class));
+        addOpens.invokeExact(Object.class.getModule(), "java.util.concurrent", JdkVirtualThreads.class.getModule());
+        Class<?> queueClass = Class.forName("java.util.concurrent.ForkJoinPool$WorkQueue");
+        MethodHandles.Lookup fjwt = MethodHandles.privateLookupIn(ForkJoinWorkerThread.class, MethodHandles.lookup());
+        MethodHandle workQueue = fjwt.findGetter(ForkJoinWorkerThread.class, "workQueue", queueClass)
+                .asType(MethodType.methodType(Object.class, ForkJoinWorkerThread.class));
+        MethodHandle setTop = MethodHandles.privateLookupIn(queueClass, MethodHandles.lookup())
+                .findSetter(queueClass, "top", int.class)
+                .asType(MethodType.methodType(void.class, Object.class, int.class));
+        return new MethodHandle[] {workQueue, setTop};
     }
 
     /** The JDK property naming how many timer queues serve custom-scheduled virtual threads. */
@@ -247,6 +291,32 @@ final class JdkVirtualThreads implements VirtualThreads {
         }
         try {
             return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public ForkJoinPool carrierPool() {
+        return CARRIER_POOL;
+    }
+
+    @Override
+    public Object spinHintOf(ForkJoinWorkerThread carrier) {
+        if (WORK_QUEUE == null) {
+            return null;
+        }
+        try {
+            return (Object) WORK_QUEUE.invokeExact(carrier);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    @Override
+    public void setQueuedWork(Object hint, boolean queued) {
+        try {
+            SET_QUEUE_TOP.invokeExact(hint, queued ? 1 : 0);   // base stays 0: nobody polls it
         } catch (Throwable e) {
             throw rethrow(e);
         }

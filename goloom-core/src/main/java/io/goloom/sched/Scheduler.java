@@ -375,12 +375,14 @@ public final class Scheduler {
         if (prev == G.S_NEW) {
             // A new goroutine: the local tail, not runnext (measured; see the class comment).
             pp.runqputTail(g);
+            m.noteQueuedWork();
             idle.wakep();
             return;
         }
         G old = pp.putRunnext(g);
         if (old != null) {
             pp.runqputTail(old);
+            m.noteQueuedWork();
             idle.wakep();              // stealable work appeared
         } else if (pp.shouldWakeForRunnext()) {
             idle.wakep();              // the owner has been slow to run its runnext (see P)

@@ -1,6 +1,8 @@
 package io.goloom.sched;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * Everything goloom needs from the JDK's virtual-thread implementation, and nothing more: the
@@ -38,6 +40,27 @@ public interface VirtualThreads {
      * {@code vthread}: one object per thread, the same on every call.
      */
     Runnable continuationOf(Thread vthread);
+
+    /**
+     * The pool every carrier ({@link M}) names as a {@link ForkJoinWorkerThread}. It never runs
+     * a task: carriers are ForkJoin worker threads only so that the JDK's spin-then-park code
+     * can ask them whether they have other work queued (see {@link #spinHintOf}).
+     */
+    ForkJoinPool carrierPool();
+
+    /**
+     * What {@link #setQueuedWork} writes for {@code carrier}, or null when this JVM does not let
+     * goloom write it. {@code SynchronousQueue}, {@code LinkedTransferQueue} and
+     * {@code Exchanger} spin ~5 µs before parking unless
+     * {@code ForkJoinWorkerThread.hasKnownQueuedWork()} says the carrier has other work
+     * queued. On the JDK's scheduler that is its work queue; on goloom's carriers it is this
+     * hint, kept by the carrier from its P's queue. Without it a goroutine spins while the
+     * peer it just readied waits in its own P's runnext (the spin cannot succeed).
+     */
+    Object spinHintOf(ForkJoinWorkerThread carrier);
+
+    /** Tells JDK code asking {@code hint}'s carrier whether it has queued work. Its carrier only. */
+    void setQueuedWork(Object hint, boolean queued);
 
     /** Whether {@code r} is the continuation of a virtual thread (a {@link #continuationOf} result). */
     boolean isContinuation(Runnable r);
