@@ -96,8 +96,8 @@ final class JdkVirtualThreads implements VirtualThreads {
                     workQueue = hint[0];
                     setQueueTop = hint[1];
                 } catch (Throwable e) {
-                    // The hint is an optimisation: without it goroutines spin as they did.
-                    workQueue = setQueueTop = null;
+                    // The hint is an optimisation: without it (both handles null) goroutines
+                    // spin as they did.
                 }
             } catch (IllegalAccessException | InaccessibleObjectException e) {
                 problem = "goloom needs the JVM flag " + requiredFlag() + " to give virtual threads its own"

@@ -25,6 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * the other Ps in random order, half of a victim's queue, its runnext in the last round, its due
  * timers). Then
  * it drops its P and parks, following the "Spinning Ms" protocol in {@link Idle}.
+ *
+ * <p>It is a {@code ForkJoinWorkerThread} only so that the JDK's spin-then-park code can ask it
+ * whether it has queued work ({@link #noteQueuedWork}); it never runs a ForkJoin task.
  */
 final class M extends ForkJoinWorkerThread {
 
@@ -149,15 +152,11 @@ final class M extends ForkJoinWorkerThread {
      * pair then alternates on one P, parking, at 3x the round trip). This thread only.
      */
     void noteQueuedWork() {
-        if (!hintQueued && spinHint != null) {
-            hintQueued = true;
-            VirtualThreads.JDK.setQueuedWork(spinHint, true);
-        }
+        setSpinHint(true);
     }
 
-    /** Before a run: the hint says whether {@code pp}'s local queue has goroutines waiting. */
-    private void refreshSpinHint(P pp) {
-        boolean queued = !pp.runq.isEmpty();
+    /** Writes the hint if it changes; before each run, from the P's local queue. This thread only. */
+    private void setSpinHint(boolean queued) {
         if (queued != hintQueued && spinHint != null) {
             hintQueued = queued;
             VirtualThreads.JDK.setQueuedWork(spinHint, queued);
@@ -274,7 +273,7 @@ final class M extends ForkJoinWorkerThread {
         RUN_SEQ.setOpaque(this, runSeq + 1);
         pp.count(P.C_RUNS);
         int running = g.markRunning();
-        refreshSpinHint(pp);
+        setSpinHint(!pp.runq.isEmpty());
         g.lastP = (short) pp.id;
         g.waitReason = 0;   // a reason is said again before each park (Go.setWaitReason)
         if (G.tracked(running)) {

@@ -229,20 +229,20 @@ public final class Scheduler {
         IoPollers.awaitStarted();
         created.increment();
         G parent = Current.g();
-        boolean ours = parent != null && parent.sched == this;
-        G g = new G(this, newGoid(), ours ? parent.id : 0, creationNanos(ours), name, task);
+        G g = new G(this, newGoid(), parent != null && parent.sched == this ? parent.id : 0,
+                creationNanos(parent), name, task);
         g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
     }
 
     /**
-     * A new goroutine's {@link G#createdNanos}: the coarse clock when a goroutine of ours
-     * creates it (one runs, so sysmon ticks the clock), else {@code System.nanoTime()} (the
-     * runtime may be all idle, and the coarse clock as old as that). {@code System.nanoTime()}
-     * on every spawn was 4% of a spawn storm's CPU.
+     * A new goroutine's {@link G#createdNanos}: the coarse clock when {@code creator} (the
+     * calling goroutine, or null) is ours (one runs, so sysmon ticks the clock), else
+     * {@code System.nanoTime()} (the runtime may be all idle, and the coarse clock as old as
+     * that). {@code System.nanoTime()} on every spawn was 4% of a spawn storm's CPU.
      */
-    private long creationNanos(boolean byOurGoroutine) {
-        return byOurGoroutine ? coarseNanos : System.nanoTime();
+    private long creationNanos(G creator) {
+        return creator != null && creator.sched == this ? coarseNanos : System.nanoTime();
     }
 
     /**
@@ -428,8 +428,7 @@ public final class Scheduler {
                     if (closing) {
                         throw rejected();
                     }
-                    G creator = Current.g();
-                    g = new G(this, newGoid(), cont, via.system(), creationNanos(creator != null && creator.sched == this));
+                    g = new G(this, newGoid(), cont, via.system(), creationNanos(Current.g()));
                     VirtualThreads.JDK.setScheduler(thread, g);   // before ready: the queue publishes it with g
                     if (g.system()) {
                         IoPollers.adopted(thread);

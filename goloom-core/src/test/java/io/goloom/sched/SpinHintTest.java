@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class SpinHintTest {
 
     /** What the JDK's queues call; opened to goloom's module (here the class path) by the runtime. */
-    private static boolean hasKnownQueuedWork() throws Exception {
+    private static boolean hasKnownQueuedWork() throws ReflectiveOperationException {
         Method m = ForkJoinWorkerThread.class.getDeclaredMethod("hasKnownQueuedWork");
         m.setAccessible(true);
         return (boolean) m.invoke(null);
@@ -37,26 +37,16 @@ class SpinHintTest {
         try (GoRuntime rt = GoRuntime.builder().name("spin-hint").procs(1).build()) {
             List<Boolean> seen = new ArrayList<>();
             CountDownLatch childRan = new CountDownLatch(1);
-            rt.go(() -> {
-                try {
-                    seen.add(hasKnownQueuedWork());       // the queue is empty
-                    rt.go(childRan::countDown);            // a new goroutine: the local queue
-                    seen.add(hasKnownQueuedWork());
-                    // The JDK's queue sees it too: a timed poll with nobody to hand over parks
-                    // (and lets the child run on this only P) instead of spinning first.
-                    new SynchronousQueue<>().poll(1, TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }).join();
+            rt.submit(() -> {
+                seen.add(hasKnownQueuedWork());       // the queue is empty
+                rt.go(childRan::countDown);            // a new goroutine: the local queue
+                seen.add(hasKnownQueuedWork());
+                // The JDK's queue sees it too: a timed poll with nobody to hand over parks
+                // (and lets the child run on this only P) instead of spinning first.
+                return new SynchronousQueue<>().poll(1, TimeUnit.MILLISECONDS);
+            }).get(10, TimeUnit.SECONDS);
             childRan.await();
-            rt.go(() -> {
-                try {
-                    seen.add(hasKnownQueuedWork());       // a later run on an empty queue
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }).join();
+            seen.add(rt.submit(SpinHintTest::hasKnownQueuedWork).get(10, TimeUnit.SECONDS));   // a later run, empty queue
             assertEquals(List.of(false, true, false), seen);
         }
     }
@@ -69,26 +59,20 @@ class SpinHintTest {
         try (GoRuntime rt = GoRuntime.builder().name("spin-hint-runnext").procs(1).build()) {
             List<Boolean> seen = new ArrayList<>();
             CountDownLatch parked = new CountDownLatch(1);
-            Thread[] peer = new Thread[1];
             CountDownLatch peerStarted = new CountDownLatch(1);
-            rt.go(() -> {
-                peer[0] = Thread.currentThread();
+            Thread peer = rt.go(() -> {
                 peerStarted.countDown();
                 parked.countDown();
                 LockSupport.park();
-            });
-            rt.go(() -> {
-                try {
-                    peerStarted.await();
-                    while (peer[0].getState() != Thread.State.WAITING) {
-                        Thread.yield();
-                    }
-                    LockSupport.unpark(peer[0]);   // into runnext
-                    seen.add(hasKnownQueuedWork());
-                } catch (Exception e) {
-                    throw new AssertionError(e);
+            }).thread();
+            seen.add(rt.submit(() -> {
+                peerStarted.await();
+                while (peer.getState() != Thread.State.WAITING) {
+                    Thread.yield();
                 }
-            }).join();
+                LockSupport.unpark(peer);   // into runnext
+                return hasKnownQueuedWork();
+            }).get(10, TimeUnit.SECONDS));
             assertEquals(List.of(false), seen);
             assertTrue(parked.await(10, TimeUnit.SECONDS));
         }
