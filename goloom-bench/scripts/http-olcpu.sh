@@ -2,7 +2,7 @@
 # http-olcpu.sh JAR jdk|goloom RATE: the http row's generator (LoadMain) in open loop at RATE req/s
 # against the server alone. Prints the machine's busy/idle ticks and the server's and generator's
 # CPU over 6 s of the generator's measured window (it starts ~4 s in: 1 s warm-up, 1 s saturation,
-# 2 s settle), and the generator's p50/p99. Diagnosis, not a row.
+# 2 s settle), and the generator's p50/p99/p999/max. Diagnosis, not a row.
 set -euo pipefail
 . "$(dirname "$0")/http-lib.sh"
 jar=$1 side=$2 rate=$3
@@ -18,6 +18,6 @@ sleep 6
 read -r b2 i2 < <(machine_ticks); g2=$(process_ticks "$load"); s2=$(process_ticks "$SPID")
 wait "$load"
 echo "$side rate=$rate busy=$((b2-b1))t idle=$((i2-i1))t generator=$((g2-g1))t server=$((s2-s1))t" \
-     "$(grep -E '^(p50|p99)=' "$out" | tr '\n' ' ')"
+     "$(grep -E '^(p50|p99|p999|max)=' "$out" | tr '\n' ' ')"
 rm -f "$out"
 stop_server
