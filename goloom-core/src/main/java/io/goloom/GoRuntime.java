@@ -95,7 +95,8 @@ public final class GoRuntime implements AutoCloseable {
     private GoRuntime(Builder b, Duration schedtrace, boolean scheddetail, Path tracePath) {
         this.sched = new Scheduler(new Config(b.name, b.procs, b.runQueueCapacity, b.maxThreads,
                 b.preemptAfter, b.retakeAfter, b.idleThreadTimeout, b.shutdownTimeout,
-                b.uncaughtExceptionHandler, b.diagnostics), this);
+                b.uncaughtExceptionHandler, b.diagnostics, b.retakenCarrierNice), this);
+        sched.setPolicy(b.policy);
         VirtualThreads.checkAvailable();   // after the Scheduler: see Builder.initJdkAhead
         this.snapshots = sched.snapshots();
         sched.startIoPollers();
@@ -406,9 +407,33 @@ public final class GoRuntime implements AutoCloseable {
         return sched.stopTrace();
     }
 
-    /** Goroutines in the global run queue now. */
+    /** The scheduling policy in force: the builder's ({@link Builder#policy}), or the last {@link #setPolicy}'s. */
+    public SchedulingPolicy policy() {
+        return sched.policy();
+    }
+
+    /**
+     * Swaps the scheduling policy while the runtime runs, atomically: every scheduling decision
+     * is made under the old policy or the new one, no goroutine is lost or run twice, and
+     * queued goroutines take the new policy at their next schedule point (one the old policy
+     * put in the fair policy's bulk lane still runs under Go's).
+     *
+     * <pre>{@code
+     * rt.setPolicy(SchedulingPolicy.fair());   // hogs arrived: short work first
+     * }</pre>
+     */
+    public void setPolicy(SchedulingPolicy policy) {
+        sched.setPolicy(Objects.requireNonNull(policy, "policy"));
+    }
+
+    /** Goroutines in the global run queue now (both lanes: see {@link SchedulingPolicy}). */
     public int globalQueueLength() {
         return snapshots.globalQueueLength();
+    }
+
+    /** Goroutines in the global run queue's bulk lane now: CPU hogs preempted under {@link SchedulingPolicy#fair()}. */
+    public int bulkQueueLength() {
+        return snapshots.bulkQueueLength();
     }
 
     /** True once {@link #close()} has begun. */
@@ -581,6 +606,8 @@ public final class GoRuntime implements AutoCloseable {
         private PrintStream diagnostics = System.err;
         private Duration schedtrace;
         private boolean scheddetail;
+        private SchedulingPolicy policy = SchedulingPolicy.go();
+        private int retakenCarrierNice;
 
         private Builder() {
         }
@@ -645,6 +672,42 @@ public final class GoRuntime implements AutoCloseable {
                         "maxThreads must be in [1, " + MAX_THREADS_LIMIT + "], was " + maxThreads);
             }
             this.maxThreads = maxThreads;
+            return this;
+        }
+
+        /**
+         * The Linux nice value (1 to 19; 0, the default, turns it off) of a carrier thread
+         * whose P sysmon retook ({@link #retakeAfter}) while it runs on, so that a CPU hog
+         * without {@code Go.checkpoint()} calls, which keeps its OS thread, gets the CPU only
+         * when the carriers that hold Ps leave it some. The carrier restores its nice value as
+         * the goroutine's run ends. Needs Linux, {@code --enable-native-access=ALL-UNNAMED} (or
+         * {@code =io.goloom} on the module path) and the right to lower a nice value again
+         * ({@code CAP_SYS_NICE}, or {@code ulimit -e} of at least 20); without them the
+         * runtime says why on its diagnostics stream as it is built, and does not demote.
+         *
+         * <pre>{@code
+         * GoRuntime rt = GoRuntime.builder().retakenCarrierNice(19).build();
+         * }</pre>
+         *
+         * <p>A goroutine retaken while blocked (pinned in a class initializer, say) computes at
+         * that nice value after it wakes, until its run ends. Measured in docs/PERFORMANCE.md
+         * ("Issue 15").
+         */
+        public Builder retakenCarrierNice(int nice) {
+            if (nice < 0 || nice > Config.MAX_NICE) {
+                throw new IllegalArgumentException("retakenCarrierNice must be in [0, " + Config.MAX_NICE
+                        + "] (0: off), was " + nice);
+            }
+            this.retakenCarrierNice = nice;
+            return this;
+        }
+
+        /**
+         * The scheduling policy: {@link SchedulingPolicy#go()} (the default) or
+         * {@link SchedulingPolicy#fair()}; {@link GoRuntime#setPolicy} swaps it later.
+         */
+        public Builder policy(SchedulingPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A snapshot of a runtime's scheduler, the numbers behind Go's {@code GODEBUG=schedtrace}
@@ -28,12 +29,16 @@ import java.util.Map;
  * @param spinningThreads Ms looking for work to steal
  * @param needSpinning    a wake-up found no idle P; the next M to give up its P looks again
  * @param idleThreads     Ms parked on the idle list
- * @param runQueue        goroutines in the global run queue
+ * @param runQueue        goroutines in the global run queue, both lanes
+ * @param bulkQueue       of those, the goroutines in its bulk lane (preempted under the fair
+ *                        policy: see {@link SchedulingPolicy})
+ * @param policy          the {@link SchedulingPolicy#name()} in force
  * @param procs           one entry per P, by id
  * @param machines        one entry per M, by id
  */
 public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int threads, int spinningThreads,
-                         boolean needSpinning, int idleThreads, int runQueue, List<Proc> procs,
+                         boolean needSpinning, int idleThreads, int runQueue, int bulkQueue, String policy,
+                         List<Proc> procs,
                          List<Machine> machines) {
 
     /**
@@ -68,11 +73,16 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
     }
 
     public SchedTrace {
+        Objects.requireNonNull(policy, "policy");
         procs = List.copyOf(procs);
         machines = List.copyOf(machines);
     }
 
-    /** Go's schedtrace line (Go 1.20+ format), without a trailing newline. */
+    /**
+     * Go's schedtrace line (Go 1.20+ format), without a trailing newline. Under a policy other
+     * than Go's, or while the bulk lane holds goroutines, it ends with
+     * {@code policy=NAME bulkqueue=N}, which Go's line does not have.
+     */
     public String line() {
         StringBuilder sb = new StringBuilder("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(gomaxprocs)
                 .append(" idleprocs=").append(idleProcs).append(" threads=").append(threads)
@@ -81,7 +91,11 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
         for (int i = 0; i < procs.size(); i++) {
             sb.append(i == 0 ? "" : " ").append(procs.get(i).runqsize());
         }
-        return sb.append(']').toString();
+        sb.append(']');
+        if (!policy.equals("go") || bulkQueue > 0) {
+            sb.append(" policy=").append(policy).append(" bulkqueue=").append(bulkQueue);
+        }
+        return sb.toString();
     }
 
     /**

@@ -4,8 +4,9 @@
  * <p><b>Leaves</b>, the types every other package may use and which use nothing of goloom:
  * {@link io.goloom.GoHandle} (a goroutine), {@link io.goloom.GoroutineState},
  * {@link io.goloom.WaitReason}, {@link io.goloom.ProcStats}, {@link io.goloom.LatencyHistogram},
- * {@link io.goloom.SchedTrace}, {@link io.goloom.TraceSummary} and
- * {@link io.goloom.GoRuntimeMXBean}.
+ * {@link io.goloom.SchedTrace}, {@link io.goloom.TraceSummary},
+ * {@link io.goloom.GoRuntimeMXBean} and {@link io.goloom.SchedulingPolicy} (which the scheduler
+ * reads at its decisions).
  *
  * <p><b>The facade</b>: {@link io.goloom.GoRuntime} (build, start goroutines, a
  * {@code ThreadFactory}, observe, close), {@link io.goloom.Go} (what a goroutine calls),

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <pre>
  *   leaves   GoHandle, GoroutineState, WaitReason, ProcStats, LatencyHistogram, SchedTrace,
- *            TraceSummary, GoRuntimeMXBean                  (io.goloom; the JDK only)
+ *            TraceSummary, GoRuntimeMXBean, SchedulingPolicy (io.goloom; the JDK only)
  *   sched    io.goloom.sched                                 (leaves)
  *   trace    io.goloom.trace                                 (leaves)
  *   facade   GoRuntime, Go, GoTimer, GoTicker, GoFuture     (io.goloom; sched, trace, leaves)
@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LayersTest {
 
     private static final Set<String> LEAVES = Set.of("GoHandle", "GoroutineState", "WaitReason", "ProcStats",
-            "LatencyHistogram", "SchedTrace", "TraceSummary", "GoRuntimeMXBean");
+            "LatencyHistogram", "SchedTrace", "TraceSummary", "GoRuntimeMXBean",
+            "SchedulingPolicy");
     private static final Set<String> FACADE = Set.of("GoRuntime", "Go", "GoTimer", "GoTicker", "GoFuture");
 
     private static final JavaClasses CORE = new ClassFileImporter()

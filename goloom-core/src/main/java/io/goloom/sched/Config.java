@@ -20,14 +20,19 @@ import java.util.Objects;
  * @param shutdownTimeout   how long close() waits for live goroutines
  * @param handler           receives exceptions that escape a goroutine; null for the default
  * @param diagnostics       where the runtime reports what it must not keep to itself
+ * @param retakenNice       the Linux nice value a carrier gets while it runs on after sysmon
+ *                          retook its P (1 to 19), or 0 for none: see "Demoted carriers" in
+ *                          {@link Sysmon}
  */
 public record Config(String name, int procs, int runQueueCapacity, int maxThreads, Duration preemptAfter,
                      Duration retakeAfter, Duration idleThreadTimeout, Duration shutdownTimeout,
-                     Thread.UncaughtExceptionHandler handler, PrintStream diagnostics) {
+                     Thread.UncaughtExceptionHandler handler, PrintStream diagnostics, int retakenNice) {
 
     public static final int MAX_PROCS = 4096;
     public static final int MIN_RUN_QUEUE_CAPACITY = 2, MAX_RUN_QUEUE_CAPACITY = 65536;
     public static final int MAX_THREADS_LIMIT = 1_000_000;
+    /** The nicest value Linux has. */
+    public static final int MAX_NICE = 19;
 
     /** @throws IllegalArgumentException naming the first value out of range, and the range */
     public Config {
@@ -47,6 +52,10 @@ public record Config(String name, int procs, int runQueueCapacity, int maxThread
         if (maxThreads < procs || maxThreads > MAX_THREADS_LIMIT) {
             throw new IllegalArgumentException("maxThreads must be in [procs (" + procs + "), " + MAX_THREADS_LIMIT
                     + "], was " + maxThreads);
+        }
+        if (retakenNice < 0 || retakenNice > MAX_NICE) {
+            throw new IllegalArgumentException("retakenCarrierNice must be in [0, " + MAX_NICE + "] (0: off), was "
+                    + retakenNice);
         }
         positive("preemptAfter", preemptAfter);
         positive("retakeAfter", retakeAfter);

@@ -1,6 +1,7 @@
 package io.goloom.sched;
 
 import io.goloom.GoHandle;
+import io.goloom.SchedulingPolicy;
 import io.goloom.WaitReason;
 
 import java.time.Duration;
@@ -74,18 +75,22 @@ public final class Current {
             }
             SchedEvents.preemption(m.sched, m.curg, pp);
             m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
-            m.globalFirst = true;
-            yieldToGlobal(ExecTrace.GO_PREEMPT);
+            if (m.sched.policy() instanceof SchedulingPolicy.FairPolicy) {
+                yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_BULK);   // behind all other work, until its bulk turn
+            } else {
+                m.globalFirst = true;
+                yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_GLOBAL);
+            }
         }
     }
 
     /** {@code Go.yield()}: Gosched, to the global queue's tail. */
     public static void yieldToGlobalQueue() {
-        yieldToGlobal(ExecTrace.GO_SCHED);
+        yieldTo(ExecTrace.GO_SCHED, G.YIELD_GLOBAL);
     }
 
-    /** Yields the current goroutine to the global queue, recording {@code traceEvent} if tracing. */
-    private static void yieldToGlobal(int traceEvent) {
+    /** Yields the current goroutine to the global queue's {@code lane}, recording {@code traceEvent} if tracing. */
+    private static void yieldTo(int traceEvent, byte lane) {
         G g = g();
         if (g == null) {
             Thread.yield();
@@ -95,9 +100,9 @@ public final class Current {
         if (tr != null) {
             tr.record(g.sched, traceEvent, -1, g.id, 0, 0);
         }
-        g.yieldToGlobal = true;
+        g.yieldTo = lane;
         Thread.yield();
-        g.yieldToGlobal = false;   // in case the yield did not happen (pinned)
+        g.yieldTo = G.YIELD_LOCAL;   // in case the yield did not happen (pinned)
     }
 
     /** {@code Go.sleep}: parks the calling goroutine on a timer of its P (Go's {@code timeSleep}). */

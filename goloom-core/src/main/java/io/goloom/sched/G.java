@@ -115,8 +115,14 @@ final class G implements Executor, GoHandle {
      * read by that M as the run ends and racily by observers.
      */
     byte waitReason;
-    /** Set by {@code Go.yield()} just before {@code Thread.yield()}; read and cleared by execute on the same carrier. */
-    boolean yieldToGlobal;
+    /**
+     * Where the coming {@code Thread.yield()} goes: {@link #YIELD_LOCAL} (the JDK's own yield),
+     * {@link #YIELD_GLOBAL} ({@code Go.yield()}, or a preemption under Go's policy) or
+     * {@link #YIELD_BULK} (a preemption under the fair policy). Set by the goroutine just before
+     * it yields; read and reset by its carrier as the continuation unmounts.
+     */
+    byte yieldTo;
+    static final byte YIELD_LOCAL = 0, YIELD_GLOBAL = 1, YIELD_BULK = 2;
 
     /** Link in the global run queue. Guarded by the scheduler lock. */
     G schedlink;

@@ -367,7 +367,12 @@ final class Idle {
                 return null;
             }
             if (sched.globalQueue.size() > 0) {
-                return sched.globalQueue.get(pp, sched.procs, 0);
+                G g = sched.globalQueue.get(pp, sched.procs, 0);
+                if (g == null) {
+                    g = sched.globalQueue.getBulk(sched.coarseNanos());
+                    m.pickedBulk = true;   // nothing else to run, as in findRunnable
+                }
+                return g;
             }
             pp.release(m);
             m.p = null;

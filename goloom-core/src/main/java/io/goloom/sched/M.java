@@ -20,11 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  *     run g: g.cont.run()    // returns when the goroutine parks, yields or ends
  * </pre>
  * {@link #findRunnable()} looks, in order: its P's due timers (which ready goroutines onto its
- * queue); every 61st tick the global queue first; runnext and
- * the local queue; the global queue (a batch); stealing (up to {@link #STEAL_TRIES} rounds over
- * the other Ps in random order, half of a victim's queue, its runnext in the last round, its due
- * timers). Then
- * it drops its P and parks, following the "Spinning Ms" protocol in {@link Idle}.
+ * queue); the global queue's bulk lane if its turn is due; every 61st tick the global queue
+ * first; runnext and the local queue; the global queue (a batch); stealing (up to
+ * {@link #STEAL_TRIES} rounds over the other Ps in random order, half of a victim's queue, its
+ * runnext in the last round, its due timers); the bulk lane (see {@link GlobalQueue}). Then it
+ * drops its P and parks, following the "Spinning Ms" protocol in {@link Idle}.
  *
  * <p>It is a {@code ForkJoinWorkerThread} only so that the JDK's spin-then-park code can ask it
  * whether it has queued work ({@link #noteQueuedWork}); it never runs a ForkJoin task.
@@ -39,11 +39,13 @@ final class M extends ForkJoinWorkerThread {
     /** See findRunnable: global-queue-first picks after preemptions before the local queue gets one. */
     static final int GLOBAL_TURNS = 3;
 
-    private static final VarHandle RUN_SEQ;
+    private static final VarHandle RUN_SEQ, RUNNING_BULK, NICE_STATE;
 
     static {
         try {
             RUN_SEQ = MethodHandles.lookup().findVarHandle(M.class, "runSeq", int.class);
+            RUNNING_BULK = MethodHandles.lookup().findVarHandle(M.class, "runningBulk", boolean.class);
+            NICE_STATE = MethodHandles.lookup().findVarHandle(M.class, "niceState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -115,8 +117,49 @@ final class M extends ForkJoinWorkerThread {
     G lockedRun;
     /** Runs started by this M; names the run a preemption request is for. Written by this M (opaque), read by sysmon. */
     private int runSeq;
-    /** The run sysmon asked to yield ({@link #runSeq} then), or -1. Written by sysmon, read by goroutine code on this M. */
+    /**
+     * The run sysmon (or a readier, under the fair policy) asked to yield ({@link #runSeq}
+     * then), or -1. Written by them, read by goroutine code on this M; racing writers write
+     * runs of this M, and a request for a run that ended lapses.
+     */
     private volatile int preemptSeq = -1;
+    /**
+     * The next run is a pick from the bulk lane because nothing else was runnable: set by
+     * findRunnable (or {@link Idle#releaseP} on its behalf), published by execute. This M only.
+     */
+    boolean pickedBulk;
+    /**
+     * The current run is a pick from the bulk lane made because nothing else was runnable (not
+     * its turn), so the fair policy preempts it as soon as other work waits ({@link Sysmon},
+     * {@link Scheduler#preemptBulkRun}). Written by this M (opaque) as each run starts; read
+     * racily by them: a stale value delays a request by a round, or asks a run that just
+     * started to yield once, early.
+     */
+    private boolean runningBulk;
+
+    /*
+     * Demoted carriers (see Sysmon), used only when Scheduler.threadNice is set. niceState names
+     * the run it is about, so that a sysmon late for a run that ended cannot demote the next:
+     *
+     *   BETWEEN_RUNS (-1)                   no run: not demotable
+     *   seq << 2 | NICE_NORMAL              run seq, at the default nice value
+     *   seq << 2 | NICE_DEMOTING            sysmon retook run seq's P and is calling setpriority
+     *   seq << 2 | NICE_DEMOTED             run seq's thread is demoted
+     *
+     * This M writes run seq's NORMAL before it mounts the P (so a sysmon that sees the mount
+     * sees it) and, as the run ends, CASes it to BETWEEN_RUNS, restoring the nice value first if
+     * DEMOTED, and waiting out DEMOTING (one system call). Sysmon CASes NORMAL -> DEMOTING ->
+     * DEMOTED (or back to NORMAL if the OS refused); each CAS fails if the run is not the one
+     * it read.
+     */
+    private static final int BETWEEN_RUNS = -1, NICE_NORMAL = 0, NICE_DEMOTING = 1, NICE_DEMOTED = 2;
+    /** See "Demoted carriers" above. CAS by this M and sysmon. */
+    private volatile int niceState = BETWEEN_RUNS;
+    /**
+     * This M's Linux thread id and nice value as it started, when carriers may be demoted.
+     * Written by this M before its first run (published by niceState).
+     */
+    private int tid, baseNice;
 
     /**
      * This M's buffer in the execution trace that last recorded on it (or null): see
@@ -175,6 +218,10 @@ final class M extends ForkJoinWorkerThread {
         try {
             P first = nextp;
             nextp = null;
+            if (sched.threadNice != null) {
+                tid = sched.threadNice.tid();
+                baseNice = sched.threadNice.get(tid);
+            }
             first.acquire(this);
             p = first;
             schedule();
@@ -270,6 +317,8 @@ final class M extends ForkJoinWorkerThread {
         if (!inheritTime) {
             pp.tickSched();
         }
+        RUNNING_BULK.setOpaque(this, pickedBulk);
+        pickedBulk = false;
         RUN_SEQ.setOpaque(this, runSeq + 1);
         pp.count(P.C_RUNS);
         int running = g.markRunning();
@@ -297,6 +346,9 @@ final class M extends ForkJoinWorkerThread {
             // Before mount: from then sysmon may retake pp, and its Handoff must come later.
             tr.goStart(this, pp.id, g.id);
         }
+        if (sched.threadNice != null) {
+            niceState = (runSeq & 0x1fff_ffff) << 2;   // NICE_NORMAL for this run, before sysmon may retake
+        }
         pp.mount(this);
         try {
             g.cont.run();
@@ -311,6 +363,9 @@ final class M extends ForkJoinWorkerThread {
         P after = p;
         if (!after.unmount(this)) {
             p = null;   // schedule() gets another one, or parks this M
+        }
+        if (sched.threadNice != null) {
+            endRunNice();
         }
         // Dead in this run, not in a later one: a yield or park readies g before cont.run()
         // returns here, so another M may have re-run it, even to its end, by now (this M's
@@ -402,8 +457,14 @@ final class M extends ForkJoinWorkerThread {
                 globalTurns = globalTurn ? globalTurns + 1 : 0;
                 globalFirst = false;
             }
-            if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueue.size() > 0)
-                    || (globalTurn && s.globalQueue.size() > 1)) {
+            // The bulk lane's turn (see GlobalQueue): at most a bulkTurn after its last one. The
+            // run is an ordinary one, which keeps the P for a slice: the hogs' bounded share.
+            if (s.globalQueue.bulkSize() > 0 && s.bulkTurnDue() && (g = s.globrunqgetBulk()) != null) {
+                inheritTime = false;
+                return g;
+            }
+            if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueue.normalSize() > 0)
+                    || (globalTurn && s.globalQueue.normalSize() > 1)) {
                 if ((g = s.globrunqget(pp, 1)) != null) {
                     inheritTime = false;
                     return g;
@@ -413,12 +474,17 @@ final class M extends ForkJoinWorkerThread {
                 return g;
             }
             flushTraceEnd();   // no straight pick: the run that ended is written now, stamped now
-            if (s.globalQueue.size() > 0 && (g = s.globrunqget(pp, 0)) != null) {
+            if (s.globalQueue.normalSize() > 0 && (g = s.globrunqget(pp, 0)) != null) {
                 inheritTime = false;
                 return g;
             }
             if (s.idle.startSpinning(this) && (g = stealWork(pp)) != null) {
                 inheritTime = false;
+                return g;
+            }
+            if (s.globalQueue.bulkSize() > 0 && (g = s.globrunqgetBulk()) != null) {
+                inheritTime = false;   // nothing else to run: the bulk lane's turn
+                pickedBulk = true;
                 return g;
             }
 
@@ -571,9 +637,48 @@ final class M extends ForkJoinWorkerThread {
         preemptSeq = -1;
     }
 
-    /** Asks the goroutine running on this M now, if it is still that run, to yield at its next checkpoint. Sysmon. */
+    /** Asks the goroutine running on this M now, if it is still that run, to yield at its next checkpoint. Sysmon, or a readier. */
     void requestPreempt() {
         preemptSeq = (int) RUN_SEQ.getOpaque(this);
+    }
+
+    /**
+     * Sysmon, right after it retook this M's P from run {@code state} (the {@link #niceState}
+     * it read while the P was mounted): lowers this thread's priority to {@code nice}, unless
+     * that run has ended. Returns whether it did.
+     */
+    boolean demote(int state, ThreadNice threadNice, int nice) {
+        if (state < 0 || (state & 3) != NICE_NORMAL || !NICE_STATE.compareAndSet(this, state, state | NICE_DEMOTING)) {
+            return false;
+        }
+        boolean done = nice > baseNice && threadNice.set(tid, nice) == 0;
+        niceState = done ? state | NICE_DEMOTED : state;   // only sysmon writes while DEMOTING
+        return done;
+    }
+
+    /** {@link #niceState} now, for sysmon to pass to {@link #demote}. */
+    int niceState() {
+        return niceState;
+    }
+
+    /** As a run ends (this M): BETWEEN_RUNS, restoring the nice value if sysmon demoted the run. */
+    private void endRunNice() {
+        for (;;) {
+            int s = niceState;
+            if ((s & 3) == NICE_DEMOTING && s >= 0) {
+                Thread.onSpinWait();   // sysmon is in setpriority for this run
+            } else if (NICE_STATE.compareAndSet(this, s, BETWEEN_RUNS)) {
+                if (s >= 0 && (s & 3) == NICE_DEMOTED) {
+                    sched.threadNice.set(tid, baseNice);   // checked possible by ThreadNice.open
+                }
+                return;
+            }
+        }
+    }
+
+    /** Whether the current run is a bulk-lane pick (see {@link #runningBulk}). Any thread, racy. */
+    boolean runningBulk() {
+        return (boolean) RUNNING_BULK.getOpaque(this);
     }
 
     /** Called by goroutine code mounted on this M: was this run asked to yield? */

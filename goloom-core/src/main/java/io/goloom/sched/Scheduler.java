@@ -1,6 +1,7 @@
 package io.goloom.sched;
 
 import io.goloom.GoHandle;
+import io.goloom.SchedulingPolicy;
 import io.goloom.TraceSummary;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,9 +35,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code Scheduler}: this file; where a readied goroutine goes, hand-off.
  *   <li>{@link G} (status state machine), {@link P} (ownership, runnext, counters),
  *       {@link RunQueue} (memory ordering), {@link M} (the schedule loop, stealing).
- *   <li>{@link GlobalQueue}: the global run queue.
+ *   <li>{@link GlobalQueue}: the global run queue, with the fair policy's bulk lane.
  *   <li>{@link Idle}: idle Ps and Ms and spinning Ms, both halves of "no lost wake-ups".
- *   <li>{@link Sysmon}: preemption requests, retakes, timers nobody else runs.
+ *   <li>{@link Sysmon}: preemption requests, retakes, timers nobody else runs;
+ *       {@link ThreadNice}: how it demotes a retaken carrier.
  *   <li>{@link TimerHeap}, {@link TimerLane}, {@link Timer}: per-P timers.
  *   <li>{@link Current}: what goroutine code does to itself (the facade's and channels' entry).
  *   <li>{@link Shutdown}: the lifecycle table and how a runtime closes.
@@ -85,6 +88,10 @@ public final class Scheduler {
     final P[] allp;
     final StealOrder stealOrder;
     final int maxThreads;
+    /** {@link Config#retakenNice}: what sysmon demotes a retaken carrier to, if {@link #threadNice} is not null. */
+    final int retakenNice;
+    /** How sysmon demotes retaken carriers, or null: not asked for, or refused by the OS (then said once). */
+    final ThreadNice threadNice;
     private final Duration shutdownTimeout;
     final long idleThreadTimeoutNanos;
     private final Thread.UncaughtExceptionHandler uncaughtHandler;
@@ -100,6 +107,14 @@ public final class Scheduler {
     final Shutdown shutdown;
     final AllGs allgs;
     private final Snapshots snapshots = new Snapshots(this);
+
+    /**
+     * The policy in force ({@link SchedulingPolicy}). Volatile publish: {@link #setPolicy} swaps
+     * it whole, and each decision reads it once, so a decision is made under one policy or the
+     * other; queued goroutines are not moved (every policy serves both lanes of the
+     * {@link GlobalQueue}), and each takes the new policy at its next schedule point.
+     */
+    private volatile SchedulingPolicy policy = SchedulingPolicy.go();
 
     /** No new goroutines: see "Lifecycle" in {@link Shutdown}. Volatile publish; set once, under lock. */
     private volatile boolean closing;
@@ -181,8 +196,21 @@ public final class Scheduler {
         this.stealOrder = new StealOrder(procs);
         this.allgs = new AllGs(procs);
         this.sysmon = new Sysmon(this, config.preemptAfter().toNanos(), config.retakeAfter().toNanos());
+        this.retakenNice = config.retakenNice();
+        this.threadNice = retakenNice > 0 ? openThreadNice() : null;
         this.shutdown = new Shutdown(this);
         this.idle = new Idle(this, maxThreads);
+    }
+
+    /** {@link ThreadNice#open}, or null after saying on the diagnostics stream why it cannot be had. */
+    private ThreadNice openThreadNice() {
+        try {
+            return ThreadNice.open();
+        } catch (UnsupportedOperationException e) {
+            diagnostics.println("goloom: runtime \"" + name + "\": retakenCarrierNice(" + retakenNice
+                    + ") is off: " + e.getMessage());
+            return null;
+        }
     }
 
     // ---- creating goroutines ----
@@ -320,6 +348,30 @@ public final class Scheduler {
         }
         globrunqput(g);
         idle.wakep();
+        if (policy instanceof SchedulingPolicy.FairPolicy && idle.npidle == 0) {
+            preemptBulkRun();   // no idle P took it: a bulk run makes room, as the fair policy promises
+        }
+    }
+
+    /** The most Ps {@link #preemptBulkRun} looks at: a ready stays O(1) on a runtime with many Ps. */
+    private static final int PREEMPT_SCAN = 8;
+
+    /**
+     * Asks one P's bulk-lane run, if any, to yield at its next checkpoint, so that a goroutine
+     * just put on the global queue's normal lane runs within a checkpoint's interval instead of
+     * a sysmon round (the fair policy). Looks at up to {@value #PREEMPT_SCAN} Ps from a random
+     * one. Racy reads of each P's M: a stale one asks a new run to yield early, or asks nobody.
+     */
+    private void preemptBulkRun() {
+        int n = Math.min(procs, PREEMPT_SCAN);
+        int start = procs == 1 ? 0 : ThreadLocalRandom.current().nextInt(procs);
+        for (int i = 0; i < n; i++) {
+            M m = allp[(start + i) % procs].mountedBy();
+            if (m != null && m.runningBulk()) {
+                m.requestPreempt();
+                return;
+            }
+        }
     }
 
     /**
@@ -359,9 +411,15 @@ public final class Scheduler {
     private void readyOnOwnP(G g, int prev, M m, P pp) {
         if (Thread.currentThread() == m) {
             // Its own carrier, right after the continuation unmounted, or a timer fired by m.
-            if (g.yieldToGlobal) {
-                g.yieldToGlobal = false;
-                globrunqput(g);
+            byte lane = g.yieldTo;
+            if (lane != G.YIELD_LOCAL) {
+                g.yieldTo = G.YIELD_LOCAL;
+                if (lane == G.YIELD_BULK) {
+                    globrunqputBulk(g);
+                    idle.wakep();   // an idle P may run it; this one looks at every other source first
+                } else {
+                    globrunqput(g);
+                }
             } else if (m.firingTimers) {
                 G old = pp.putRunnext(g);   // Go's goready: the last one fired runs first
                 if (old != null) {
@@ -488,6 +546,48 @@ public final class Scheduler {
             }
             globalQueue.put(g);
         }
+    }
+
+    /** Appends {@code g} to the global queue's bulk lane (or, after termination, runs it on the fallback carrier). */
+    void globrunqputBulk(G g) {
+        synchronized (lock) {
+            if (terminated) {
+                shutdown.runAfterClose(g);
+                return;
+            }
+            globalQueue.putBulk(g, coarseNanos);
+        }
+    }
+
+    /** {@link #bulkTurnDue} under a policy without a bulk turn of its own. */
+    private static final long DEFAULT_BULK_TURN_NANOS = SchedulingPolicy.FairPolicy.DEFAULT_BULK_TURN.toNanos();
+
+    /**
+     * Whether the global queue's bulk lane has waited its policy's {@code bulkTurn} (50 ms by
+     * default; under Go's policy, which puts nothing there, the default's, for what a swap left
+     * behind) since its last turn. Racy volatile reads; meaningful while the lane is not empty.
+     * Any thread.
+     */
+    boolean bulkTurnDue() {
+        long turn = policy instanceof SchedulingPolicy.FairPolicy f ? f.bulkTurnNanos() : DEFAULT_BULK_TURN_NANOS;
+        return coarseNanos - globalQueue.bulkTurnSince() >= turn;
+    }
+
+    /** The bulk lane's head, or null if it is empty. Holds a P. */
+    G globrunqgetBulk() {
+        synchronized (lock) {
+            return globalQueue.getBulk(coarseNanos);
+        }
+    }
+
+    /** The policy in force. Any thread. */
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    /** Swaps the policy in force: see {@link #policy}. Any thread. */
+    public void setPolicy(SchedulingPolicy p) {
+        policy = Objects.requireNonNull(p, "policy");
     }
 
     /** Appends {@code batch[0..n)} in order and clears those slots. Caller owns the batch array. */

@@ -1,5 +1,7 @@
 package io.goloom.sched;
 
+import io.goloom.SchedulingPolicy;
+
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -9,8 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>asks for preemption</b> of a P's goroutine that has run longer than
  *       {@code preemptAfter} without the P scheduling anew (Go's {@code retake} /
  *       {@code preemptone}): the P's {@code schedtick} has not moved since sysmon first saw it
- *       that long ago. The goroutine yields to the global queue at its next
- *       {@code Go.checkpoint()} (cooperative: a mounted virtual thread cannot be stopped);
+ *       that long ago, or, under the fair policy, for its {@code slice} while other work waits
+ *       for the P ({@link #othersWait}). The goroutine yields to the global queue (the bulk
+ *       lane under the fair policy) at its next {@code Go.checkpoint()} (cooperative: a mounted
+ *       virtual thread cannot be stopped);
  *   <li><b>retakes</b> a P whose M has been running one goroutine for {@code retakeAfter}
  *       (blocked in its carrier or computing; Go's {@code retake} of a P in a syscall) when
  *       there is queued work that P could run: {@link P#retake} and
@@ -33,13 +37,24 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
  * (Go's constants), but at most a quarter of the shorter of {@code preemptAfter} and
- * {@code retakeAfter}: a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
+ * {@code retakeAfter} (and of the fair policy's slice while it is in force): a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
  * here, that put a sleeper's p50 behind hogs at 39 ms). A preemption request does not count as
  * something done (as in Go, where only a hand-off does). Every sleep ends by the earliest timer
  * of an idle P; while every P is idle sysmon parks until then, or until {@link Scheduler} wakes
  * it, when a P leaves the idle list. A timer added to an idle P earlier than sysmon's planned
  * wake-up ({@link #timerWakeAt}) unparks it: Dekker, as sysmon publishes the wake-up, then reads
  * the heaps, and the adder pushes, then reads the wake-up.
+ *
+ * <p><b>Demoted carriers</b> ({@code GoRuntime.Builder.retakenCarrierNice}, off by default).
+ * A retaken goroutine that computes keeps its OS thread, which Linux time-slices equally with
+ * the carriers that hold Ps, so goroutines queued behind those Ps get about
+ * {@code procs / (procs + hogs)} of the CPU. With it on, sysmon sets the retaken carrier's nice
+ * value ({@link ThreadNice}) right after the hand-off, and the carrier restores its own as that
+ * run ends, before it looks for a P ({@link M#demote}): the OS then gives the hog a nice-19
+ * weight (15 against 1024) while carriers with Ps want the CPU, and all of it otherwise. The
+ * cost: a goroutine that was retaken while blocked (pinned in a class initializer, file I/O)
+ * computes at that weight after it wakes, until its run ends, and a monitor it holds meanwhile
+ * is released late; and two system calls per hand-off.
  *
  * <p>All of sysmon's reads of P and M state are racy by design (opaque reads of fields their
  * owners write); a stale read delays or repeats a request by one round. A request names the
@@ -132,7 +147,7 @@ final class Sysmon implements Runnable {
             if (idleRounds == 0) {
                 delay = MIN_DELAY_NANOS;
             } else if (idleRounds > IDLE_ROUNDS_BEFORE_BACKOFF) {
-                delay = Math.min(delay * 2, maxDelayNanos);
+                delay = Math.min(delay * 2, maxDelay());
             }
             sleep(delay);
             if (sleepIfAllIdle()) {
@@ -143,6 +158,31 @@ final class Sysmon implements Runnable {
             sched.tickCoarseClock(now);
             idleRounds = round(now) ? 0 : idleRounds + 1;
         }
+    }
+
+    /** The longest sleep between rounds: a quarter of the fair policy's slice when it is in force. */
+    private long maxDelay() {
+        return sched.policy() instanceof SchedulingPolicy.FairPolicy f
+                ? Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, f.sliceNanos() / 4)) : maxDelayNanos;
+    }
+
+    /**
+     * Whether a goroutine other than {@code pp}'s running one waits for a P (the fair policy's
+     * contended slice): in pp's run queue or its due timers, or in the global queue
+     * ({@link #globalWorkWaits}). Racy reads: a stale one delays or advances a request by a round.
+     */
+    private boolean othersWait(P pp) {
+        return pp.hasWork() || globalWorkWaits();
+    }
+
+    /**
+     * Whether the global queue has work that should not wait for a P: its normal lane's, or the
+     * bulk lane's once its turn is due (before that, the bulk lane waits by design, and is no
+     * reason to preempt a run or hand a P off). Racy reads.
+     */
+    private boolean globalWorkWaits() {
+        GlobalQueue q = sched.globalQueue;
+        return q.normalSize() > 0 || (q.bulkSize() > 0 && sched.bulkTurnDue());
     }
 
     /** Sleeps {@code delay}, or until an idle P's earliest timer if that comes first. */
@@ -251,10 +291,11 @@ final class Sysmon implements Runnable {
 
     /**
      * Whether {@code pp}, whose M is stuck, should be handed off: there is work it could run (its
-     * own, or the global queue's while no P is idle to take that), and an M to run it.
+     * own, or the global queue's ({@link #globalWorkWaits}) while no P is idle to take that), and
+     * an M to run it.
      */
     private boolean worthHandingOff(P pp) {
-        if (!pp.hasWork() && (sched.globalQueue.size() == 0 || sched.idle.npidle > 0)) {
+        if (!pp.hasWork() && (!globalWorkWaits() || sched.idle.npidle > 0)) {
             return false;
         }
         synchronized (sched.lock) {
@@ -279,6 +320,8 @@ final class Sysmon implements Runnable {
      */
     private boolean round(long now) {
         boolean acted = false;
+        // The fair policy's contended slice, or none: read once, so a round is under one policy.
+        long contendedSlice = sched.policy() instanceof SchedulingPolicy.FairPolicy f ? f.sliceNanos() : Long.MAX_VALUE;
         P[] allp = sched.allp;
         for (int i = 0; i < allp.length; i++) {
             P pp = allp[i];
@@ -301,10 +344,15 @@ final class Sysmon implements Runnable {
             if (m == null) {
                 continue;
             }
+            ThreadNice threadNice = sched.threadNice;
+            int run = threadNice != null ? m.niceState() : 0;   // read while m is mounted on pp: see demote
             if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && worthHandingOff(pp)
                     && pp.retake(m)) {
                 G held = m.curg;
                 sched.handoffp(pp);   // first: the event is for observers, the queued work is waiting
+                if (threadNice != null) {
+                    m.demote(run, threadNice, sched.retakenNice);   // "Demoted carriers"
+                }
                 SchedEvents.handoff(sched, pp, m, held, now - seenRunsSince[i]);
                 acted = true;
                 continue;
@@ -312,8 +360,14 @@ final class Sysmon implements Runnable {
             if (tick != seenTick[i]) {
                 seenTick[i] = tick;
                 seenTickSince[i] = now;
-            } else if (now - seenTickSince[i] >= preemptAfterNanos) {
-                m.requestPreempt();
+            } else {
+                long ran = now - seenTickSince[i];
+                // Under the fair policy a bulk-lane run yields to any waiting work at once, and any
+                // other run after its slice (CFS's wake-up preemption and minimum granularity).
+                if (ran >= preemptAfterNanos || ((ran >= contendedSlice
+                        || (contendedSlice != Long.MAX_VALUE && m.runningBulk())) && othersWait(pp))) {
+                    m.requestPreempt();
+                }
             }
             if (timer != TimerHeap.NONE && now - timer >= 0) {
                 if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos) {

@@ -16,7 +16,7 @@ class ConfigTest {
 
     private static Config config(int procs, int capacity, int maxThreads, Duration slice, Duration shutdown) {
         return new Config("c", procs, capacity, maxThreads, slice, Duration.ofMillis(20), Duration.ofSeconds(60),
-                shutdown, null, OUT);
+                shutdown, null, OUT, 0);
     }
 
     private static void rejected(Function<Void, Config> build, String... words) {

@@ -47,7 +47,7 @@ class TimerHeapPropertiesTest {
     @Property(tries = 200)
     void firesExactlyTheArmingsDueByEachRun(@ForAll("ops") List<Op> ops) {
         Scheduler sched = new Scheduler(new Config("heap-prop", 1, 256, 16, Duration.ofMillis(10),
-                Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ZERO, null, new PrintStream(OutputStream.nullOutputStream())),
+                Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ZERO, null, new PrintStream(OutputStream.nullOutputStream()), 0),
                 "heap-prop");
         try {
             TimerHeap heap = sched.allp[0].timers;

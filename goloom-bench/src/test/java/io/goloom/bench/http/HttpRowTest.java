@@ -1,5 +1,6 @@
 package io.goloom.bench.http;
 
+import io.goloom.SchedulingPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ class HttpRowTest {
         int work = Work.calibrate(Http.WORK);
         OpenLoop.Result r;
         HelloHandler.Counts counts;
-        try (HttpServer server = new HttpServer("goloom", work)) {
+        try (HttpServer server = new HttpServer("goloom", work, SchedulingPolicy.go(), 0)) {
             r = OpenLoop.run(server.port(), 4, 200, Duration.ofMillis(200), Duration.ofSeconds(1),
                     ProcessHandle.current().pid());
             counts = server.counts();
