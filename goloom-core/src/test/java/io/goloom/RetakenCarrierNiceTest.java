@@ -7,17 +7,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static io.goloom.TestSupport.awaitCondition;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -117,6 +123,64 @@ class RetakenCarrierNiceTest {
                 }
             }, Duration.ofSeconds(10), () -> "every carrier back at nice 0");
             assertTrue(rt.procStats().getFirst().handoffs() > 0);
+        }
+    }
+
+    /**
+     * Linux gives a new thread its creator's nice value, so a carrier started by a demoted
+     * thread (a hog's wakep) would run demoted for its whole life: every carrier starts at the
+     * runtime's own value instead. Here the creator is a platform thread at nice 19 that
+     * starts goroutines on a fresh runtime, which needs new carriers for them.
+     */
+    @Test
+    @Timeout(120)
+    void carriersStartedByANiceThreadRunAtTheRuntimesValue() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "per-thread nice values are Linux's");
+        String name = "nicf" + TestSupport.uniqueName("");
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        Path self = Path.of("/proc/thread-self/stat");
+        int procs = 4;
+        try (GoRuntime rt = GoRuntime.builder().name(name).procs(procs).retakenCarrierNice(19)
+                .diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8)).build()) {
+            String why = said.toString(StandardCharsets.UTF_8);
+            assumeFalse(why.contains("retakenCarrierNice(19) is off"), why);
+            List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+            List<GoHandle> probes = Collections.synchronizedList(new ArrayList<>());
+            Thread creator = Thread.ofPlatform().name("nice-creator").start(() -> {
+                setOwnNice(19);
+                for (int i = 0; i < 2 * procs; i++) {
+                    probes.add(rt.go(() -> {
+                        long end = System.nanoTime() + 20_000_000;
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait();   // keeps its carrier, so that the others need new ones
+                        }
+                        seen.add(niceOf(self));
+                    }));
+                }
+            });
+            creator.join();
+            for (GoHandle h : probes) {
+                assertTrue(h.join(WAIT), "probe did not end");
+            }
+            assertEquals(2 * procs, seen.size());
+            assertTrue(seen.stream().allMatch(n -> n == 0), "carriers' nice values: " + seen);
+            assertTrue(carrierNices(name).stream().allMatch(n -> n == 0), "carriers: " + carrierNices(name));
+        }
+    }
+
+    /** setpriority(PRIO_PROCESS, gettid(), nice) for the calling thread, through the FFM API. */
+    private static void setOwnNice(int nice) {
+        try {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            MethodHandle gettid = linker.downcallHandle(libc.find("gettid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+            MethodHandle setpriority = linker.downcallHandle(libc.find("setpriority").orElseThrow(),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            int tid = (int) gettid.invokeExact();
+            assertEquals(0, (int) setpriority.invokeExact(0, tid, nice), "setpriority");
+            assertEquals(nice, niceOf(Path.of("/proc/thread-self/stat")));
+        } catch (Throwable t) {
+            throw new AssertionError(t);
         }
     }
 

@@ -156,8 +156,8 @@ final class M extends ForkJoinWorkerThread {
     /** See "Demoted carriers" above. CAS by this M and sysmon. */
     private volatile int niceState = BETWEEN_RUNS;
     /**
-     * This M's Linux thread id and nice value as it started, when carriers may be demoted.
-     * Written by this M before its first run (published by niceState).
+     * This M's Linux thread id, and the nice value it runs at ({@link Scheduler#baseNice}),
+     * when carriers may be demoted. Written by this M before its first run (published by niceState).
      */
     private int tid, baseNice;
 
@@ -219,8 +219,13 @@ final class M extends ForkJoinWorkerThread {
             P first = nextp;
             nextp = null;
             if (sched.threadNice != null) {
+                // A new thread inherits its creator's nice value, and a demoted run may create
+                // carriers (a wakep from the hog): start from the runtime's own value.
                 tid = sched.threadNice.tid();
-                baseNice = sched.threadNice.get(tid);
+                baseNice = sched.baseNice;
+                if (sched.threadNice.get(tid) != baseNice) {
+                    restoreNice();
+                }
             }
             first.acquire(this);
             p = first;
@@ -248,6 +253,7 @@ final class M extends ForkJoinWorkerThread {
             }
             M owner = sched.lockedM(g);
             if (owner != null && owner != this) {
+                pickedBulk = false;   // g's run is owner's, an ordinary one
                 startlockedm(g, owner);   // Go's startlockedm: g runs on its own M, with our P
                 if (!stopm()) {
                     return;
@@ -651,8 +657,12 @@ final class M extends ForkJoinWorkerThread {
         if (state < 0 || (state & 3) != NICE_NORMAL || !NICE_STATE.compareAndSet(this, state, state | NICE_DEMOTING)) {
             return false;
         }
-        boolean done = nice > baseNice && threadNice.set(tid, nice) == 0;
-        niceState = done ? state | NICE_DEMOTED : state;   // only sysmon writes while DEMOTING
+        boolean done = false;
+        try {
+            done = nice > baseNice && threadNice.set(tid, nice) == 0;
+        } finally {
+            niceState = done ? state | NICE_DEMOTED : state;   // only sysmon writes while DEMOTING; never left there
+        }
         return done;
     }
 
@@ -669,10 +679,18 @@ final class M extends ForkJoinWorkerThread {
                 Thread.onSpinWait();   // sysmon is in setpriority for this run
             } else if (NICE_STATE.compareAndSet(this, s, BETWEEN_RUNS)) {
                 if (s >= 0 && (s & 3) == NICE_DEMOTED) {
-                    sched.threadNice.set(tid, baseNice);   // checked possible by ThreadNice.open
+                    restoreNice();
                 }
                 return;
             }
+        }
+    }
+
+    /** Sets this thread's nice value back to the runtime's; says so once per runtime if the OS refuses. This M. */
+    private void restoreNice() {
+        int err = sched.threadNice.set(tid, baseNice);   // ThreadNice.open checked that it may
+        if (err != 0) {
+            sched.niceRestoreFailed(this, err);
         }
     }
 

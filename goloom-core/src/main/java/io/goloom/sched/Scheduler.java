@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -92,6 +93,10 @@ public final class Scheduler {
     final int retakenNice;
     /** How sysmon demotes retaken carriers, or null: not asked for, or refused by the OS (then said once). */
     final ThreadNice threadNice;
+    /** The nice value carriers run at, and return to after a demotion: the building thread's. */
+    final int baseNice;
+    /** Whether a failed restore of a carrier's nice value was reported: once per runtime. CAS. */
+    private final AtomicBoolean niceRestoreReported = new AtomicBoolean();
     private final Duration shutdownTimeout;
     final long idleThreadTimeoutNanos;
     private final Thread.UncaughtExceptionHandler uncaughtHandler;
@@ -198,6 +203,7 @@ public final class Scheduler {
         this.sysmon = new Sysmon(this, config.preemptAfter().toNanos(), config.retakeAfter().toNanos());
         this.retakenNice = config.retakenNice();
         this.threadNice = retakenNice > 0 ? openThreadNice() : null;
+        this.baseNice = threadNice != null ? threadNice.get(threadNice.tid()) : 0;
         this.shutdown = new Shutdown(this);
         this.idle = new Idle(this, maxThreads);
     }
@@ -210,6 +216,15 @@ public final class Scheduler {
             diagnostics.println("goloom: runtime \"" + name + "\": retakenCarrierNice(" + retakenNice
                     + ") is off: " + e.getMessage());
             return null;
+        }
+    }
+
+    /** Says, once per runtime, that the OS refused to restore carrier {@code m}'s nice value (it stays demoted). */
+    void niceRestoreFailed(M m, int errno) {
+        if (niceRestoreReported.compareAndSet(false, true)) {
+            diagnostics.println("goloom: runtime \"" + name + "\": could not restore carrier " + m.getName()
+                    + "'s nice value to " + baseNice + " (errno " + errno + "): it runs demoted; was RLIMIT_NICE"
+                    + " lowered after the runtime was built?");
         }
     }
 
