@@ -34,8 +34,8 @@ import java.util.Objects;
  * share the runtime with CPU-bound ones that call {@link Go#checkpoint()}. Under {@link #go()}
  * a request goroutine readied from outside queues behind every preempted hog at the global
  * queue and waits a 10 ms slice per hog ahead of it; under {@link #fair()} it waits for at most
- * one short slice. What it costs: sysmon looks at the Ps every {@code slice / 4} while they are
- * busy (a 250 us round instead of 2.5 ms), and a goroutine that computes for more than a slice
+ * one short slice. What it costs: sysmon looks at the Ps every {@code slice / 4} while bulk work
+ * exists (a 250 us round instead of 2.5 ms), and a goroutine that computes for more than a slice
  * while others wait gives its P up that often. Hogs keep a bounded share: the bulk lane gets a
  * turn on a P at least every {@link FairPolicy#bulkTurn()}, so while short work saturates the Ps each
  * P still gives hogs at least {@code slice / (slice + bulkTurn)} of its time (2% by default),

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
  * (Go's constants), but at most a quarter of the shorter of {@code preemptAfter} and
- * {@code retakeAfter} (and of the fair policy's slice while it is in force): a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
+ * {@code retakeAfter} (and of the fair policy's slice while it is in force and bulk work exists): a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
  * here, that put a sleeper's p50 behind hogs at 39 ms). A preemption request does not count as
  * something done (as in Go, where only a hand-off does). Every sleep ends by the earliest timer
  * of an idle P; while every P is idle sysmon parks until then, or until {@link Scheduler} wakes
@@ -160,10 +160,28 @@ final class Sysmon implements Runnable {
         }
     }
 
-    /** The longest sleep between rounds: a quarter of the fair policy's slice when it is in force. */
+    /**
+     * The longest sleep between rounds: a quarter of the fair policy's slice while it is in force
+     * and bulk work exists (queued in the bulk lane, or running as a bulk pick), else the usual.
+     * Without bulk work the short rounds buy nothing but CPU taken from the carriers.
+     */
     private long maxDelay() {
-        return sched.policy() instanceof SchedulingPolicy.FairPolicy f
+        return sched.policy() instanceof SchedulingPolicy.FairPolicy f && bulkWorkExists()
                 ? Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, f.sliceNanos() / 4)) : maxDelayNanos;
+    }
+
+    /** Whether the bulk lane holds goroutines or a P runs a bulk pick. Racy reads: a stale one costs a round. */
+    private boolean bulkWorkExists() {
+        if (sched.globalQueue.bulkSize() > 0) {
+            return true;
+        }
+        for (P pp : sched.allp) {
+            M m = pp.mountedBy();
+            if (m != null && m.runningBulk()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
