@@ -140,7 +140,9 @@ class RetakenCarrierNiceTest {
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         Path self = Path.of("/proc/thread-self/stat");
         int procs = 4;
+        // retakeAfter 1 h: no probe is retaken (and demoted) while it spins, whatever the machine's load.
         try (GoRuntime rt = GoRuntime.builder().name(name).procs(procs).retakenCarrierNice(19)
+                .retakeAfter(Duration.ofHours(1))
                 .diagnostics(new PrintStream(said, true, StandardCharsets.UTF_8)).build()) {
             String why = said.toString(StandardCharsets.UTF_8);
             assumeFalse(why.contains("retakenCarrierNice(19) is off"), why);
