@@ -28,8 +28,8 @@ final class GlobalQueue {
     private G head, tail;
     /** The bulk lane. Guarded by lock. */
     private G bulkHead, bulkTail;
-    /** Length of both lanes: written under lock, read anywhere (volatile). */
-    private volatile int size;
+    /** Length of the normal lane: written under lock, read anywhere (volatile). */
+    private volatile int normalSize;
     /** Length of the bulk lane: written under lock, read anywhere (volatile). */
     private volatile int bulkSize;
     /**
@@ -44,12 +44,12 @@ final class GlobalQueue {
 
     /** Racy length of both lanes: see the class comment. Any thread. */
     int size() {
-        return size;
+        return normalSize + bulkSize;
     }
 
-    /** Racy length of the normal lane. Any thread. */
+    /** Racy length of the normal lane (one volatile read: the schedule loop's check). Any thread. */
     int normalSize() {
-        return size - bulkSize;
+        return normalSize;
     }
 
     /** Racy length of the bulk lane. Any thread. */
@@ -74,7 +74,6 @@ final class GlobalQueue {
         }
         bulkTail = g;
         bulkSize++;
-        size++;
     }
 
     /** Takes the bulk lane's head, or null if it is empty; {@code now} is the coarse clock. Caller holds the lock. */
@@ -90,7 +89,6 @@ final class GlobalQueue {
         }
         g.schedlink = null;
         bulkSize--;
-        size--;
         bulkTurnSince = now;
         return g;
     }
@@ -124,7 +122,7 @@ final class GlobalQueue {
             tail.schedlink = first;
         }
         tail = last;
-        size += n;
+        normalSize += n;
     }
 
     /** Takes the normal lane's head, else the bulk lane's, or null if both are empty (for draining at close). Caller holds the lock. */
@@ -133,11 +131,11 @@ final class GlobalQueue {
         if (head == null) {
             return getBulk(bulkTurnSince);   // draining: the turn's clock no longer matters
         }
-        size--;
+        normalSize--;
         return unlinkHead();
     }
 
-    /** Unlinks the head, which exists, leaving {@link #size} to the caller. */
+    /** Unlinks the head, which exists, leaving {@link #normalSize} to the caller. */
     private G unlinkHead() {
         G g = head;
         head = g.schedlink;
@@ -150,13 +148,13 @@ final class GlobalQueue {
 
     /**
      * Takes a batch of the normal lane for {@code pp} (Go's {@code globrunqget}): its fair share
-     * {@code size/procs + 1}, at most {@code max} when positive and at most half a local queue.
+     * {@code normalSize/procs + 1}, at most {@code max} when positive and at most half a local queue.
      * Returns one goroutine and puts the rest on {@code pp}'s local queue, or null if the normal
      * lane is empty. Caller holds the lock and {@code pp}.
      */
     G get(P pp, int procs, int max) {
         assert Thread.holdsLock(lock);
-        int len = size - bulkSize;
+        int len = normalSize;
         if (len == 0) {
             return null;
         }
@@ -165,7 +163,7 @@ final class GlobalQueue {
             n = max;
         }
         n = Math.min(n, pp.runq.capacity() / 2);
-        size -= n;   // one volatile write for the batch
+        normalSize = len - n;   // one volatile write for the batch
         pp.count(P.C_GLOBAL_GRABS, n);
         G g = unlinkHead();
         for (int i = 1; i < n; i++) {

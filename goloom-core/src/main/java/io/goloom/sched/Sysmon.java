@@ -340,6 +340,7 @@ final class Sysmon implements Runnable {
         boolean acted = false;
         // The fair policy's contended slice, or none: read once, so a round is under one policy.
         long contendedSlice = sched.policy() instanceof SchedulingPolicy.FairPolicy f ? f.sliceNanos() : Long.MAX_VALUE;
+        ThreadNice threadNice = sched.threadNice;
         P[] allp = sched.allp;
         for (int i = 0; i < allp.length; i++) {
             P pp = allp[i];
@@ -362,7 +363,6 @@ final class Sysmon implements Runnable {
             if (m == null) {
                 continue;
             }
-            ThreadNice threadNice = sched.threadNice;
             int run = threadNice != null ? m.niceState() : 0;   // read while m is mounted on pp: see demote
             if (sameRun && now - seenRunsSince[i] >= retakeAfterNanos && worthHandingOff(pp)
                     && pp.retake(m)) {
