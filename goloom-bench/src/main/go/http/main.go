@@ -3,7 +3,8 @@
 // calibrated here), time.Sleep(1ms), a 9-byte reply on the kept-alive connection. The load
 // comes from the Java rows' own generator: the arguments after "--" are its command line
 // (goloom-bench's LoadMain in a new JVM), to which this program adds "--port P --pid PID" and
-// whose name=value lines it prints. -warmup and -rounds (stats.go) are accepted and unused:
+// whose name=value lines it prints. -hogs N adds N goroutines that spin forever (the
+// http-hogs rows). -warmup and -rounds (stats.go) are accepted and unused:
 // like the Java sides, the generator runs one warm-up, one saturation run and one open loop.
 package main
 
@@ -59,6 +60,8 @@ func calibrate(target time.Duration) int {
 
 func main() {
 	workUs := flag.Int("work-us", 20, "CPU work per request, microseconds")
+	hogs := flag.Int("hogs", 0, "CPU-hog goroutines spinning beside the server (the http-hogs rows)")
+	hogWork := flag.Int("hog-work", 20000, "iterations of the mix per hog chunk")
 	flag.Parse()
 	generator := flag.Args()
 	if len(generator) == 0 {
@@ -80,6 +83,13 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "http: listen:", err)
 		os.Exit(1)
+	}
+	for i := 0; i < *hogs; i++ {
+		go func(seed uint64) {
+			for {
+				seed = spin(*hogWork, seed) // Go preempts it asynchronously: no checkpoint needed
+			}
+		}(uint64(i))
 	}
 	server := &http.Server{Handler: handler}
 	go server.Serve(ln)

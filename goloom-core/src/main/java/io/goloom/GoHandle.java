@@ -47,6 +47,9 @@ public interface GoHandle {
     /** The id of the goroutine that created this one (Go's {@code parentGoid}), or 0 if none did. */
     long parentId();
 
+    /** Its priority class, fixed at creation (see {@link Priority}). */
+    Priority priority();
+
     /**
      * How long the goroutine has been parked, if it is {@link GoroutineState#WAITING} now;
      * empty otherwise. Measured on the scheduler's coarse clock: accurate to one sysmon round

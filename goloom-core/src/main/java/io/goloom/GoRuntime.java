@@ -159,9 +159,10 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts a goroutine running {@code task}. Called from a goroutine of this runtime, the new
-     * goroutine goes to the tail of the caller's P's run queue (where an idle P can steal it);
-     * from any other thread it goes to the global queue.
+     * Starts a goroutine running {@code task}, of its creator's class when a goroutine of this
+     * runtime calls (see {@link Priority}), else NORMAL. Called from a goroutine of this runtime,
+     * the new goroutine goes to the tail of the caller's P's run queue (where an idle P can steal
+     * it); from any other thread it goes to the global queue.
      *
      * @throws RejectedExecutionException if the runtime is closed
      */
@@ -177,7 +178,29 @@ public final class GoRuntime implements AutoCloseable {
     public GoHandle go(String name, Runnable task) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(task, "task");
-        return sched.go(name, task);
+        return sched.go(name, task, null);
+    }
+
+    /**
+     * Starts a goroutine of class {@code priority} running {@code task}; its children take that
+     * class unless given another (see {@link Priority}).
+     *
+     * <pre>{@code
+     * rt.go(Priority.CRITICAL, () -> { while (true) { renewLease(); Go.sleep(Duration.ofMillis(100)); } });
+     * }</pre>
+     *
+     * @throws RejectedExecutionException if the runtime is closed
+     */
+    public GoHandle go(Priority priority, Runnable task) {
+        return go(priority, "", task);
+    }
+
+    /** {@link #go(Priority, Runnable)} with the goroutine named {@code name}. */
+    public GoHandle go(Priority priority, String name, Runnable task) {
+        Objects.requireNonNull(priority, "priority");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        return sched.go(name, task, priority);
     }
 
     /**
@@ -200,17 +223,29 @@ public final class GoRuntime implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(task, "task");
         FutureTask<T> future = new FutureTask<>(task);
-        return new GoFuture<>(future, sched.go(name, future));
+        return new GoFuture<>(future, sched.go(name, future, null));
     }
 
     /**
      * A {@link ThreadFactory} whose threads are goroutines of this runtime (unstarted virtual
      * threads), for {@code Executors.newThreadPerTaskExecutor} and any framework that takes a
-     * factory. Starting one of its threads after {@link #close()} throws
+     * factory. Each takes the class of the goroutine that calls {@code newThread}, or NORMAL
+     * (see {@link Priority}). Starting one of its threads after {@link #close()} throws
      * {@link RejectedExecutionException}.
      */
     public ThreadFactory threadFactory() {
         return sched.threadFactory();
+    }
+
+    /**
+     * {@link #threadFactory()} for goroutines of class {@code priority} (see {@link Priority}):
+     *
+     * <pre>{@code
+     * ExecutorService batch = Executors.newThreadPerTaskExecutor(rt.threadFactory(Priority.BULK));
+     * }</pre>
+     */
+    public ThreadFactory threadFactory(Priority priority) {
+        return sched.threadFactory(priority);
     }
 
     /** The number of Ps (Go's GOMAXPROCS). */
@@ -431,7 +466,15 @@ public final class GoRuntime implements AutoCloseable {
         return snapshots.globalQueueLength();
     }
 
-    /** Goroutines in the global run queue's bulk lane now: CPU hogs preempted under {@link SchedulingPolicy#fair()}. */
+    /** CRITICAL and HIGH goroutines waiting in the global run queue now (see {@link Priority}). */
+    public int urgentQueueLength() {
+        return snapshots.urgentQueueLength();
+    }
+
+    /**
+     * Goroutines in the global run queue's bulk lane now: {@link Priority#BULK} ones, and CPU hogs
+     * preempted under {@link SchedulingPolicy#fair()}.
+     */
     public int bulkQueueLength() {
         return snapshots.bulkQueueLength();
     }

@@ -29,15 +29,17 @@ import java.util.Objects;
  * @param spinningThreads Ms looking for work to steal
  * @param needSpinning    a wake-up found no idle P; the next M to give up its P looks again
  * @param idleThreads     Ms parked on the idle list
- * @param runQueue        goroutines in the global run queue, both lanes
- * @param bulkQueue       of those, the goroutines in its bulk lane (preempted under the fair
- *                        policy: see {@link SchedulingPolicy})
+ * @param runQueue        goroutines in the global run queue, every lane
+ * @param urgentQueue     of those, the CRITICAL and HIGH goroutines (see {@link Priority})
+ * @param bulkQueue       of those, the goroutines in its bulk lane: BULK ones, and those
+ *                        preempted under the fair policy (see {@link SchedulingPolicy})
  * @param policy          the {@link SchedulingPolicy#name()} in force
  * @param procs           one entry per P, by id
  * @param machines        one entry per M, by id
  */
 public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int threads, int spinningThreads,
-                         boolean needSpinning, int idleThreads, int runQueue, int bulkQueue, String policy,
+                         boolean needSpinning, int idleThreads, int runQueue, int urgentQueue, int bulkQueue,
+                         String policy,
                          List<Proc> procs,
                          List<Machine> machines) {
 
@@ -81,7 +83,8 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
     /**
      * Go's schedtrace line (Go 1.20+ format), without a trailing newline. Under a policy other
      * than Go's, or while the bulk lane holds goroutines, it ends with
-     * {@code policy=NAME bulkqueue=N}, which Go's line does not have.
+     * {@code policy=NAME bulkqueue=N}, and while CRITICAL or HIGH goroutines wait in the global
+     * queue with {@code urgentqueue=N}: fields Go's line does not have.
      */
     public String line() {
         StringBuilder sb = new StringBuilder("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(gomaxprocs)
@@ -94,6 +97,9 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
         sb.append(']');
         if (!policy.equals("go") || bulkQueue > 0) {
             sb.append(" policy=").append(policy).append(" bulkqueue=").append(bulkQueue);
+        }
+        if (urgentQueue > 0) {
+            sb.append(" urgentqueue=").append(urgentQueue);
         }
         return sb.toString();
     }
@@ -114,6 +120,7 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
      * //   G49: status=4(sleep) m=-1 lockedm=-1
      * //   G65: status=4(lock) m=-1 lockedm=1
      * //   G81: status=2() m=0 lockedm=-1
+     * //   G97: status=1() m=-1 lockedm=-1 priority=CRITICAL
      * }</pre>
      *
      * <p>What goloom has no counterpart for is printed as Go prints it when idle: header
@@ -131,7 +138,8 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
      * {@code sleep}, {@code lock}, {@code sync}, {@code park}, ...), the same as the execution
      * trace's and goroutine dumps'; empty when the goroutine was caught between states.
      * {@code m} is the M whose {@code curg} is the goroutine in this snapshot, {@code lockedm}
-     * the M it is locked to; -1 for none (as Go 1.19 prints nil). The goroutines are read after
+     * the M it is locked to; -1 for none (as Go 1.19 prints nil). A goroutine of a class other
+     * than NORMAL ends with {@code priority=CLASS} (see {@link Priority}), which Go's has not. The goroutines are read after
      * this snapshot was taken, so a G line may disagree with the M lines by a transition.
      */
     public String detail(List<GoHandle> goroutines) {
@@ -170,7 +178,11 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
             sb.append("  G").append(g.id()).append(": status=").append(goStatus(state)).append('(')
                     .append(state == GoroutineState.WAITING ? waitReason(g) : "").append(") m=")
                     .append(mByCurg.getOrDefault(g.id(), -1)).append(" lockedm=")
-                    .append(mByLocked.getOrDefault(g.id(), -1)).append('\n');
+                    .append(mByLocked.getOrDefault(g.id(), -1));
+            if (g.priority() != Priority.NORMAL) {
+                sb.append(" priority=").append(g.priority());
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -37,9 +37,9 @@ import java.util.Objects;
  * one short slice. What it costs: sysmon looks at the Ps every {@code slice / 4} while bulk work
  * exists (a 250 us round instead of 2.5 ms), and a goroutine that computes for more than a slice
  * while others wait gives its P up that often. Hogs keep a bounded share: the bulk lane gets a
- * turn on a P at least every {@link FairPolicy#bulkTurn()}, so while short work saturates the Ps each
- * P still gives hogs at least {@code slice / (slice + bulkTurn)} of its time (2% by default),
- * and all of it otherwise.
+ * turn of a slice on one P at least every {@link FairPolicy#bulkTurn()}, so while short work
+ * saturates the Ps the hogs still get at least {@code slice / (slice + bulkTurn)} of one P's time
+ * (2% by default), and all the rest otherwise. {@link Priority#BULK} goroutines share that lane.
  *
  * <p>Goroutines that never call {@code Go.checkpoint()} cannot be preempted by any policy; sysmon
  * hands their P to another carrier after {@code retakeAfter}, as under both policies.
@@ -121,7 +121,7 @@ public sealed interface SchedulingPolicy permits SchedulingPolicy.GoPolicy, Sche
             return slice;
         }
 
-        /** The longest the bulk lane waits for a turn on a P while it has goroutines. */
+        /** The longest the bulk lane waits for a turn (a slice on one P) while it has goroutines. */
         public Duration bulkTurn() {
             return bulkTurn;
         }

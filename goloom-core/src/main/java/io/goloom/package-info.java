@@ -5,8 +5,8 @@
  * {@link io.goloom.GoHandle} (a goroutine), {@link io.goloom.GoroutineState},
  * {@link io.goloom.WaitReason}, {@link io.goloom.ProcStats}, {@link io.goloom.LatencyHistogram},
  * {@link io.goloom.SchedTrace}, {@link io.goloom.TraceSummary},
- * {@link io.goloom.GoRuntimeMXBean} and {@link io.goloom.SchedulingPolicy} (which the scheduler
- * reads at its decisions).
+ * {@link io.goloom.GoRuntimeMXBean}, {@link io.goloom.SchedulingPolicy} (which the scheduler
+ * reads at its decisions) and {@link io.goloom.Priority} (a goroutine's class).
  *
  * <p><b>The facade</b>: {@link io.goloom.GoRuntime} (build, start goroutines, a
  * {@code ThreadFactory}, observe, close), {@link io.goloom.Go} (what a goroutine calls),

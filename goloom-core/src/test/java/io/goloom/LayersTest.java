@@ -43,7 +43,7 @@ class LayersTest {
 
     private static final Set<String> LEAVES = Set.of("GoHandle", "GoroutineState", "WaitReason", "ProcStats",
             "LatencyHistogram", "SchedTrace", "TraceSummary", "GoRuntimeMXBean",
-            "SchedulingPolicy");
+            "SchedulingPolicy", "Priority");
     private static final Set<String> FACADE = Set.of("GoRuntime", "Go", "GoTimer", "GoTicker", "GoFuture");
 
     private static final JavaClasses CORE = new ClassFileImporter()

@@ -202,6 +202,25 @@ class TraceTest {
         }
     }
 
+    /** A goroutine of a class other than NORMAL is traced with its class; a NORMAL one without. */
+    @Test
+    @Timeout(20)
+    void goCreateCarriesAClassOtherThanNormal() throws Exception {
+        Path file = dir.resolve("priority.json");
+        try (GoRuntime rt = builder("trace-prio", 1).build()) {
+            rt.startTrace(file);
+            GoHandle critical = rt.go(Priority.CRITICAL, () -> { });
+            GoHandle normal = rt.go(() -> { });
+            assertTrue(critical.join(Duration.ofSeconds(10)) && normal.join(Duration.ofSeconds(10)));
+            TestSupport.awaitCondition(() -> rt.goroutines() == 0, Duration.ofSeconds(5), () -> "goroutines to end");
+            rt.stopTrace();
+            assertEquals(2, Trace.check(file, true).count("GoCreate"));
+            String json = Files.readString(file, StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"g\":" + critical.id() + ",\"parent\":0,\"priority\":\"CRITICAL\"}"), json);
+            assertEquals(1, json.split("\"priority\":", -1).length - 1, "only the CRITICAL goroutine has a class arg");
+        }
+    }
+
     // ---- checking a trace file ----
 
     /** What {@link #check} found in a trace file. */

@@ -75,11 +75,11 @@ public final class Current {
             }
             SchedEvents.preemption(m.sched, m.curg, pp);
             m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
-            if (m.sched.policy() instanceof SchedulingPolicy.FairPolicy) {
+            if (m.sched.policy() instanceof SchedulingPolicy.FairPolicy && m.curg.tier() >= G.TIER_NORMAL) {
                 yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_BULK);   // behind all other work, until its bulk turn
             } else {
                 m.globalFirst = true;
-                yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_GLOBAL);
+                yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_GLOBAL);   // a CRITICAL or HIGH one: its own class's tail
             }
         }
     }
@@ -100,9 +100,9 @@ public final class Current {
         if (tr != null) {
             tr.record(g.sched, traceEvent, -1, g.id, 0, 0);
         }
-        g.yieldTo = lane;
+        g.yieldTo(lane);
         Thread.yield();
-        g.yieldTo = G.YIELD_LOCAL;   // in case the yield did not happen (pinned)
+        g.yieldTo(G.YIELD_LOCAL);   // in case the yield did not happen (pinned)
     }
 
     /** {@code Go.sleep}: parks the calling goroutine on a timer of its P (Go's {@code timeSleep}). */

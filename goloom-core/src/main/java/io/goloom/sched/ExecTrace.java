@@ -42,7 +42,7 @@ final class ExecTrace {
 
     // Event types. Each event: header, nanoTime, goroutine id, and the type's arguments (a, b);
     // see Buf.
-    /** A goroutine was started: g = the new one, a = its creator's id (0: not a goroutine). */
+    /** A goroutine was started: g = the new one, a = its creator's id (0: not a goroutine), b = its class ({@code G.TIER_*}). */
     static final int GO_CREATE = 1;
     /** An M mounted g on P. */
     static final int GO_START = 2;
@@ -79,7 +79,7 @@ final class ExecTrace {
     private static final byte[] ARGS = new byte[GO_SWITCH + 1];
 
     static {
-        ARGS[GO_CREATE] = 1;
+        ARGS[GO_CREATE] = 2;
         ARGS[GO_UNBLOCK] = 1;
         ARGS[HANDOFF] = 1;
         ARGS[STEAL] = 2;

@@ -2,6 +2,7 @@ package io.goloom.sched;
 
 import io.goloom.GoHandle;
 import io.goloom.GoroutineState;
+import io.goloom.Priority;
 import io.goloom.WaitReason;
 
 import java.lang.invoke.MethodHandles;
@@ -116,13 +117,20 @@ final class G implements Executor, GoHandle {
      */
     byte waitReason;
     /**
-     * Where the coming {@code Thread.yield()} goes: {@link #YIELD_LOCAL} (the JDK's own yield),
-     * {@link #YIELD_GLOBAL} ({@code Go.yield()}, or a preemption under Go's policy) or
-     * {@link #YIELD_BULK} (a preemption under the fair policy). Set by the goroutine just before
-     * it yields; read and reset by its carrier as the continuation unmounts.
+     * Two small fields in one byte, so that the record keeps its size (see "Layout"): bits 0-1,
+     * where the coming {@code Thread.yield()} goes ({@link #yieldTo()}), and bits 2-3 the
+     * goroutine's priority class ({@link #tier()}). The tier is written once, before the thread
+     * starts; the yield lane by the goroutine just before it yields and by its carrier as the
+     * continuation unmounts. Those are one after the other (a mount or unmount orders them), so
+     * plain read-modify-writes of the byte lose neither; readers elsewhere read the tier, which
+     * the thread's start published.
      */
-    byte yieldTo;
+    private byte lanes;
+    /** {@link #yieldTo()} values: the JDK's own yield, {@code Go.yield()} or a preemption under Go's policy, a preemption under the fair policy. */
     static final byte YIELD_LOCAL = 0, YIELD_GLOBAL = 1, YIELD_BULK = 2;
+    /** {@link #tier()} values: {@code Priority}'s ordinals. */
+    static final int TIER_CRITICAL = 0, TIER_HIGH = 1, TIER_NORMAL = 2, TIER_BULK = 3;
+    private static final Priority[] PRIORITIES = Priority.values();
 
     /** Link in the global run queue. Guarded by the scheduler lock. */
     G schedlink;
@@ -130,10 +138,11 @@ final class G implements Executor, GoHandle {
     G allPrev, allNext;
 
     /** A new goroutine: creates its (unstarted) virtual thread with this G as the scheduler. */
-    G(Scheduler sched, long id, long parentId, long createdNanos, String name, Runnable task) {
+    G(Scheduler sched, long id, long parentId, long createdNanos, Priority priority, String name, Runnable task) {
         this.sched = sched;
         this.id = id;
         this.parentId = parentId;
+        this.lanes = (byte) (priority.ordinal() << 2);
         this.createdNanos = createdNanos;
         this.status = firstGeneration(id);
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
@@ -141,10 +150,11 @@ final class G implements Executor, GoHandle {
     }
 
     /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
-    G(Scheduler sched, long id, Runnable cont, boolean system, long createdNanos) {
+    G(Scheduler sched, long id, Runnable cont, boolean system, long createdNanos, Priority priority) {
         this.sched = sched;
         this.id = id;
         this.parentId = system ? SYSTEM : FOREIGN;
+        this.lanes = (byte) (priority.ordinal() << 2);
         this.createdNanos = createdNanos;
         this.status = firstGeneration(id);
         this.cont = cont;
@@ -288,6 +298,31 @@ final class G implements Executor, GoHandle {
     @Override
     public long parentId() {
         return parentId < 0 ? 0 : parentId;
+    }
+
+    @Override
+    public Priority priority() {
+        return priorityOf(tier());
+    }
+
+    /** The {@code Priority} a {@code TIER_*} value stands for. */
+    static Priority priorityOf(int tier) {
+        return PRIORITIES[tier];
+    }
+
+    /** The priority class as a {@code TIER_*} value: where a ready puts this goroutine. Any thread (see {@link #lanes}). */
+    int tier() {
+        return lanes >>> 2 & 3;
+    }
+
+    /** Where the coming {@code Thread.yield()} goes: a {@code YIELD_*} value. The goroutine, or its carrier. */
+    byte yieldTo() {
+        return (byte) (lanes & 3);
+    }
+
+    /** Sets {@link #yieldTo()}. The goroutine, or its carrier (see {@link #lanes}). */
+    void yieldTo(byte lane) {
+        lanes = (byte) (lanes & ~3 | lane);
     }
 
     /** A system goroutine: not counted, not in dumps, not waited for at close (Go's {@code isSystemGoroutine}). */

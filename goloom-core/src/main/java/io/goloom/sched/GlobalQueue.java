@@ -6,30 +6,60 @@ package io.goloom.sched;
  * from outside the runtime, yielded ({@code Go.yield}, preemption), or moved off a full local
  * queue in batches.
  *
- * <p>It has two lanes. The <b>normal</b> lane is Go's global queue. The <b>bulk</b> lane holds
- * goroutines preempted under the fair policy ({@code SchedulingPolicy.fair()}): the schedule
- * loop takes from it after every other source, and first when it has waited a
- * {@code bulkTurn} since its last turn ({@link #bulkTurnSince}). Every policy serves both lanes,
- * so a goroutine left in the bulk lane by a policy swapped out still runs. {@link #size()}
- * counts both, so that every "is there work?" check (idling a P, handing one off, closing)
- * sees the bulk lane too.
+ * <p>It has four lanes. The <b>normal</b> lane is Go's global queue. The <b>critical</b> and
+ * <b>high</b> lanes hold the runnable goroutines of those priority classes ({@code Priority}),
+ * which the schedule loop looks at first (they never enter a P's local queue). The <b>bulk</b>
+ * lane holds BULK goroutines and those preempted under the fair policy
+ * ({@code SchedulingPolicy.fair()}): the schedule loop takes from it after every other source,
+ * and first when it has waited a {@code bulkTurn} since its last turn ({@link #bulkTurnSince}).
+ * Every policy serves every lane, so a goroutine left in the bulk lane by a policy swapped out
+ * still runs. {@link #size()} counts them all, so that every "is there work?" check (idling a
+ * P, handing one off, closing) sees every lane.
  *
- * <p>Every method but {@link #size()}, {@link #normalSize()}, {@link #bulkSize()} and
- * {@link #bulkTurnSince()} is called with the scheduler's lock held (the lock also guards the
- * idle lists, which is what makes "Spinning Ms" in {@link Idle} lose no wake-up: an M checks
- * this queue and puts its P on the idle list in one critical section). Each asserts it. Those
- * four are volatile reads anywhere, so that the schedule loop skips an empty lane without the
- * lock; a stale value only costs a look or delays one by a loop.
+ * <p>Every method but the sizes and {@link #bulkTurnSince()} is called with the scheduler's
+ * lock held (the lock also guards the idle lists, which is what makes "Spinning Ms" in
+ * {@link Idle} lose no wake-up: an M checks this queue and puts its P on the idle list in one
+ * critical section). Each asserts it. The sizes are volatile reads anywhere, so that the
+ * schedule loop skips an empty lane without the lock; a stale value only costs a look or
+ * delays one by a loop.
  */
 final class GlobalQueue {
 
+    /** A FIFO list of goroutines linked through {@link G#schedlink}. Guarded by the queue's lock. */
+    private static final class Lane {
+        G head, tail;
+
+        void append(G first, G last) {
+            if (tail == null) {
+                head = first;
+            } else {
+                tail.schedlink = first;
+            }
+            tail = last;
+        }
+
+        /** Unlinks the head, or returns null if the lane is empty. */
+        G take() {
+            G g = head;
+            if (g != null) {
+                head = g.schedlink;
+                if (head == null) {
+                    tail = null;
+                }
+                g.schedlink = null;
+            }
+            return g;
+        }
+    }
+
     private final Object lock;
-    /** The normal lane. Guarded by lock. */
-    private G head, tail;
-    /** The bulk lane. Guarded by lock. */
-    private G bulkHead, bulkTail;
+    private final Lane normal = new Lane(), critical = new Lane(), high = new Lane(), bulk = new Lane();
     /** Length of the normal lane: written under lock, read anywhere (volatile). */
     private volatile int normalSize;
+    /** Length of the critical and high lanes together (one read for the schedule loop's first look): as normalSize. */
+    private volatile int urgentSize;
+    /** Length of the critical lane. Guarded by lock. */
+    private int criticalSize;
     /** Length of the bulk lane: written under lock, read anywhere (volatile). */
     private volatile int bulkSize;
     /**
@@ -42,9 +72,9 @@ final class GlobalQueue {
         this.lock = lock;
     }
 
-    /** Racy length of both lanes: see the class comment. Any thread. */
+    /** Racy length of all lanes: see the class comment. Any thread. */
     int size() {
-        return normalSize + bulkSize;
+        return normalSize + urgentSize + bulkSize;
     }
 
     /** Racy length of the normal lane (one volatile read: the schedule loop's check). Any thread. */
@@ -52,9 +82,28 @@ final class GlobalQueue {
         return normalSize;
     }
 
+    /** Racy length of the critical and high lanes together. Any thread. */
+    int urgentSize() {
+        return urgentSize;
+    }
+
     /** Racy length of the bulk lane. Any thread. */
     int bulkSize() {
         return bulkSize;
+    }
+
+    /**
+     * The highest class with goroutines waiting in the urgent lanes, as a {@code G.TIER_*}
+     * value, or {@link G#TIER_NORMAL} if neither has any. Racy (a plain read of the critical
+     * count): a stale answer asks one run too many or too few to yield for a round. Any thread.
+     */
+    int urgentTier() {
+        return urgentSize == 0 ? G.TIER_NORMAL : criticalSize > 0 ? G.TIER_CRITICAL : G.TIER_HIGH;
+    }
+
+    /** Whether HIGH goroutines wait (racy, as {@link #urgentTier}). Any thread. */
+    boolean highWaits() {
+        return urgentSize > criticalSize;
     }
 
     /** Racy: when the bulk lane last had a turn (see the field). Meaningful while it is not empty. Any thread. */
@@ -66,43 +115,68 @@ final class GlobalQueue {
     void putBulk(G g, long now) {
         assert Thread.holdsLock(lock);
         g.schedlink = null;
-        if (bulkTail == null) {
-            bulkHead = g;
+        if (bulk.head == null) {
             bulkTurnSince = now;
-        } else {
-            bulkTail.schedlink = g;
         }
-        bulkTail = g;
+        bulk.append(g, g);
         bulkSize++;
     }
 
     /** Takes the bulk lane's head, or null if it is empty; {@code now} is the coarse clock. Caller holds the lock. */
     G getBulk(long now) {
         assert Thread.holdsLock(lock);
-        G g = bulkHead;
-        if (g == null) {
-            return null;
+        G g = bulk.take();
+        if (g != null) {
+            bulkSize--;
+            bulkTurnSince = now;
         }
-        bulkHead = g.schedlink;
-        if (bulkHead == null) {
-            bulkTail = null;
-        }
-        g.schedlink = null;
-        bulkSize--;
-        bulkTurnSince = now;
         return g;
     }
 
-    /** Appends {@code g}. Caller holds the lock. */
-    void put(G g) {
+    /** Appends {@code g}, a CRITICAL or HIGH goroutine, to its class's lane. Caller holds the lock. */
+    void putUrgent(G g) {
         assert Thread.holdsLock(lock);
         g.schedlink = null;
-        link(g, g, 1);
+        if (g.tier() == G.TIER_CRITICAL) {
+            critical.append(g, g);
+            criticalSize++;
+        } else {
+            high.append(g, g);
+        }
+        urgentSize++;
     }
 
     /**
-     * Appends {@code batch[0..n)} in order, as one list, and clears those slots. Caller holds the
-     * lock and owns the batch array.
+     * Takes the critical lane's head, or the high lane's if the critical lane is empty or
+     * {@code highFirst} (HIGH's turn) and the high lane is not; null if both are empty. Caller
+     * holds the lock.
+     */
+    G getUrgent(boolean highFirst) {
+        assert Thread.holdsLock(lock);
+        G g = highFirst ? high.take() : null;
+        if (g == null && (g = critical.take()) != null) {
+            criticalSize--;
+        }
+        if (g == null) {
+            g = high.take();
+        }
+        if (g != null) {
+            urgentSize--;
+        }
+        return g;
+    }
+
+    /** Appends {@code g} to the normal lane. Caller holds the lock. */
+    void put(G g) {
+        assert Thread.holdsLock(lock);
+        g.schedlink = null;
+        normal.append(g, g);
+        normalSize++;
+    }
+
+    /**
+     * Appends {@code batch[0..n)} to the normal lane in order, as one list, and clears those
+     * slots. Caller holds the lock and owns the batch array.
      */
     void putBatch(G[] batch, int n) {
         assert Thread.holdsLock(lock);
@@ -111,39 +185,19 @@ final class GlobalQueue {
         }
         G last = batch[n - 1];
         last.schedlink = null;
-        link(batch[0], last, n);
+        normal.append(batch[0], last);
+        normalSize += n;
         java.util.Arrays.fill(batch, 0, n, null);
     }
 
-    private void link(G first, G last, int n) {
-        if (tail == null) {
-            head = first;
-        } else {
-            tail.schedlink = first;
-        }
-        tail = last;
-        normalSize += n;
-    }
-
-    /** Takes the normal lane's head, else the bulk lane's, or null if both are empty (for draining at close). Caller holds the lock. */
+    /** Takes the head of any lane, most urgent first, or null if all are empty (for draining at close). Caller holds the lock. */
     G pop() {
         assert Thread.holdsLock(lock);
-        if (head == null) {
-            return getBulk(bulkTurnSince);   // draining: the turn's clock no longer matters
+        G g = getUrgent(false);
+        if (g == null && (g = normal.take()) != null) {
+            normalSize--;
         }
-        normalSize--;
-        return unlinkHead();
-    }
-
-    /** Unlinks the head, which exists, leaving {@link #normalSize} to the caller. */
-    private G unlinkHead() {
-        G g = head;
-        head = g.schedlink;
-        if (head == null) {
-            tail = null;
-        }
-        g.schedlink = null;
-        return g;
+        return g != null ? g : getBulk(bulkTurnSince);   // draining: the turn's clock no longer matters
     }
 
     /**
@@ -165,9 +219,9 @@ final class GlobalQueue {
         n = Math.min(n, pp.runq.capacity() / 2);
         normalSize = len - n;   // one volatile write for the batch
         pp.count(P.C_GLOBAL_GRABS, n);
-        G g = unlinkHead();
+        G g = normal.take();
         for (int i = 1; i < n; i++) {
-            pp.runqputTail(unlinkHead());
+            pp.runqputTail(normal.take());
         }
         return g;
     }

@@ -369,6 +369,9 @@ final class Idle {
             if (sched.globalQueue.size() > 0) {
                 G g = sched.globalQueue.get(pp, sched.procs, 0);
                 if (g == null) {
+                    g = sched.globalQueue.getUrgent(false);
+                }
+                if (g == null) {
                     g = sched.globalQueue.getBulk(sched.coarseNanos());
                     m.pickedBulk = true;   // nothing else to run, as in findRunnable
                 }

@@ -1,5 +1,6 @@
 package io.goloom.sched;
 
+import io.goloom.Priority;
 import io.goloom.WaitReason;
 
 import java.lang.invoke.MethodHandles;
@@ -20,10 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  *     run g: g.cont.run()    // returns when the goroutine parks, yields or ends
  * </pre>
  * {@link #findRunnable()} looks, in order: its P's due timers (which ready goroutines onto its
- * queue); the global queue's bulk lane if its turn is due; every 61st tick the global queue
- * first; runnext and the local queue; the global queue (a batch); stealing (up to
- * {@link #STEAL_TRIES} rounds over the other Ps in random order, half of a victim's queue, its
- * runnext in the last round, its due timers); the bulk lane (see {@link GlobalQueue}). Then it
+ * queue); the global queue's CRITICAL and HIGH lanes, unless the lower classes have their turn
+ * (see {@code Priority}); the bulk lane if its turn is due; every 61st tick the global queue
+ * first; runnext and the local queue; the global queue (a batch); the CRITICAL and HIGH lanes;
+ * stealing (up to {@link #STEAL_TRIES} rounds over the other Ps in random order, half of a
+ * victim's queue, its runnext in the last round, its due timers); the bulk lane (see
+ * {@link GlobalQueue}). Then it
  * drops its P and parks, following the "Spinning Ms" protocol in {@link Idle}.
  *
  * <p>It is a {@code ForkJoinWorkerThread} only so that the JDK's spin-then-park code can ask it
@@ -39,12 +42,13 @@ final class M extends ForkJoinWorkerThread {
     /** See findRunnable: global-queue-first picks after preemptions before the local queue gets one. */
     static final int GLOBAL_TURNS = 3;
 
-    private static final VarHandle RUN_SEQ, RUNNING_BULK, NICE_STATE;
+    private static final VarHandle RUN_SEQ, RUN_TIER, PREEMPT_SEQ, NICE_STATE;
 
     static {
         try {
             RUN_SEQ = MethodHandles.lookup().findVarHandle(M.class, "runSeq", int.class);
-            RUNNING_BULK = MethodHandles.lookup().findVarHandle(M.class, "runningBulk", boolean.class);
+            RUN_TIER = MethodHandles.lookup().findVarHandle(M.class, "runTier", int.class);
+            PREEMPT_SEQ = MethodHandles.lookup().findVarHandle(M.class, "preemptSeq", int.class);
             NICE_STATE = MethodHandles.lookup().findVarHandle(M.class, "niceState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -119,23 +123,40 @@ final class M extends ForkJoinWorkerThread {
     private int runSeq;
     /**
      * The run sysmon (or a readier, under the fair policy) asked to yield ({@link #runSeq}
-     * then), or -1. Written by them, read by goroutine code on this M; racing writers write
-     * runs of this M, and a request for a run that ended lapses.
+     * then), {@link #ANY_RUN}, or -1. Written by them, read by goroutine code on this M; racing
+     * writers write runs of this M, and a request for a run that ended lapses.
      */
     private volatile int preemptSeq = -1;
+    /**
+     * {@link #preemptSeq} for "whatever run is current when it is read": a CRITICAL or HIGH
+     * goroutine's readier asks so ({@link #requestPreemptOfAnyRun}), because the run it saw may
+     * end before the request lands, and the next one, picked just before the goroutine was
+     * queued, would then keep the P for a whole slice.
+     */
+    private static final int ANY_RUN = Integer.MIN_VALUE;
     /**
      * The next run is a pick from the bulk lane because nothing else was runnable: set by
      * findRunnable (or {@link Idle#releaseP} on its behalf), published by execute. This M only.
      */
     boolean pickedBulk;
     /**
-     * The current run is a pick from the bulk lane made because nothing else was runnable (not
-     * its turn), so the fair policy preempts it as soon as other work waits ({@link Sysmon},
-     * {@link Scheduler#preemptBulkRun}). Written by this M (opaque) as each run starts; read
-     * racily by them: a stale value delays a request by a round, or asks a run that just
-     * started to yield once, early.
+     * The current run's class as a {@code G.TIER_*} value, for whoever looks for a lower run to
+     * preempt ({@link Sysmon}, {@link Scheduler#preemptLowerRun}): the goroutine's class, except
+     * that a pick from the bulk lane made because nothing else was runnable counts as BULK (it
+     * yields as soon as other work waits) and one made on the lane's turn as NORMAL (the turn's
+     * slice is the bounded share). Written by this M (opaque) as each run starts; read racily
+     * by them: a stale value delays a request by a round, or asks a run that just started to
+     * yield once, early.
      */
-    private boolean runningBulk;
+    private int runTier = G.TIER_NORMAL;
+    /**
+     * Urgent (CRITICAL or HIGH) picks in a row (any other run ends the streak), and CRITICAL
+     * picks in a row while HIGH goroutines wait: what gives the lower classes their turns (see
+     * "Lower classes do not starve" in {@code Priority}). This M only.
+     */
+    private int urgentTurns, criticalTurns;
+    /** When the bulk lane's turn on this M ends, on the coarse clock (see findRunnable). This M only. */
+    private long bulkTurnEnds;
 
     /*
      * Demoted carriers (see Sysmon), used only when Scheduler.threadNice is set. niceState names
@@ -183,6 +204,7 @@ final class M extends ForkJoinWorkerThread {
         this.mid = mid;
         this.rand = mid * 0x9E3779B9 | 1;
         this.spinHint = VirtualThreads.JDK.spinHintOf(this);
+        this.bulkTurnEnds = sched.coarseNanos();   // no turn: the coarse clock only moves on
         setContextClassLoader(sched.contextClassLoader());
     }
 
@@ -323,7 +345,15 @@ final class M extends ForkJoinWorkerThread {
         if (!inheritTime) {
             pp.tickSched();
         }
-        RUNNING_BULK.setOpaque(this, pickedBulk);
+        int tier = g.tier();
+        if (tier >= G.TIER_NORMAL) {
+            urgentTurns = 0;   // the urgent picks' streak is over
+        } else if (preemptSeq == ANY_RUN) {
+            // The request was for this: an urgent goroutine runs here. A CAS, so that a request
+            // made meanwhile for another urgent one is not lost.
+            PREEMPT_SEQ.compareAndSet(this, ANY_RUN, -1);
+        }
+        RUN_TIER.setOpaque(this, pickedBulk ? G.TIER_BULK : Math.min(tier, G.TIER_NORMAL));
         pickedBulk = false;
         RUN_SEQ.setOpaque(this, runSeq + 1);
         pp.count(P.C_RUNS);
@@ -443,14 +473,27 @@ final class M extends ForkJoinWorkerThread {
             }
             final P pp = p;
             G g;
+            boolean fired = false;
             if (pp.timers.dueNow()) {
                 flushTraceEnd();
-                // A woken sleeper runs now, ahead of the global turns (see firingTimers): behind
-                // three 10 ms hog slices, cpuhog-checkpoint's probe p99 was 100 ms.
-                if (runTimers(pp.timers) > 0 && (g = pp.runqget(this)) != null) {
-                    inheritTime = false;
-                    return g;
+                fired = runTimers(pp.timers) > 0;
+            }
+            // Priority classes: CRITICAL and HIGH first, but every URGENT_TURNS+1st pick looks
+            // at the lower classes first (an urgent one still comes before stealing).
+            if (s.globalQueue.urgentSize() > 0) {
+                if (urgentTurns < Priority.URGENT_TURNS) {
+                    if ((g = urgentPick(s)) != null) {
+                        return g;
+                    }
+                } else {
+                    urgentTurns = 0;
                 }
+            }
+            // A woken sleeper runs now, ahead of the global turns (see firingTimers): behind
+            // three 10 ms hog slices, cpuhog-checkpoint's probe p99 was 100 ms.
+            if (fired && (g = pp.runqget(this)) != null) {
+                inheritTime = false;
+                return g;
             }
             // Fairness: otherwise two goroutines respawning each other could keep the local
             // queue busy forever and the global queue would never be looked at. After a
@@ -463,11 +506,20 @@ final class M extends ForkJoinWorkerThread {
                 globalTurns = globalTurn ? globalTurns + 1 : 0;
                 globalFirst = false;
             }
-            // The bulk lane's turn (see GlobalQueue): at most a bulkTurn after its last one. The
-            // run is an ordinary one, which keeps the P for a slice: the hogs' bounded share.
-            if (s.globalQueue.bulkSize() > 0 && s.bulkTurnDue() && (g = s.globrunqgetBulk()) != null) {
-                inheritTime = false;
-                return g;
+            // The bulk lane's turn (see GlobalQueue): at most a bulkTurn after its last one, for a
+            // slice on this P. Each pick is an ordinary run, so a hog keeps the P for a slice, and
+            // short BULK goroutines run one after another until the slice is over: the bulk
+            // lane's bounded share.
+            if (s.globalQueue.bulkSize() > 0) {
+                long now = s.coarseNanos();
+                boolean inTurn = now - bulkTurnEnds < 0;
+                if ((inTurn || s.bulkTurnDue()) && (g = s.globrunqgetBulk()) != null) {
+                    if (!inTurn) {
+                        bulkTurnEnds = now + s.sliceNanos();
+                    }
+                    inheritTime = false;
+                    return g;
+                }
             }
             if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueue.normalSize() > 0)
                     || (globalTurn && s.globalQueue.normalSize() > 1)) {
@@ -482,6 +534,9 @@ final class M extends ForkJoinWorkerThread {
             flushTraceEnd();   // no straight pick: the run that ended is written now, stamped now
             if (s.globalQueue.normalSize() > 0 && (g = s.globrunqget(pp, 0)) != null) {
                 inheritTime = false;
+                return g;
+            }
+            if (s.globalQueue.urgentSize() > 0 && (g = urgentPick(s)) != null) {
                 return g;
             }
             if (s.idle.startSpinning(this) && (g = stealWork(pp)) != null) {
@@ -513,6 +568,17 @@ final class M extends ForkJoinWorkerThread {
                 return null;
             }
         }
+    }
+
+    /** A CRITICAL or HIGH goroutine from the global queue, HIGH's turn counted in; null if none. Holds a P. */
+    private G urgentPick(Scheduler s) {
+        G g = s.globrunqgetUrgent(criticalTurns >= Priority.URGENT_TURNS);
+        if (g != null) {
+            urgentTurns++;
+            criticalTurns = g.tier() == G.TIER_CRITICAL && s.globalQueue.highWaits() ? criticalTurns + 1 : 0;
+            inheritTime = false;
+        }
+        return g;
     }
 
     /**
@@ -649,6 +715,15 @@ final class M extends ForkJoinWorkerThread {
     }
 
     /**
+     * Asks the goroutine running on this M now, or the next one to run on it if the run ends
+     * first, to yield at its next checkpoint: see {@link #ANY_RUN}. A request no run acts on
+     * costs one yield later. A readier of a CRITICAL or HIGH goroutine.
+     */
+    void requestPreemptOfAnyRun() {
+        preemptSeq = ANY_RUN;
+    }
+
+    /**
      * Sysmon, right after it retook this M's P from run {@code state} (the {@link #niceState}
      * it read while the P was mounted): lowers this thread's priority to {@code nice}, unless
      * that run has ended. Returns whether it did.
@@ -694,14 +769,20 @@ final class M extends ForkJoinWorkerThread {
         }
     }
 
-    /** Whether the current run is a bulk-lane pick (see {@link #runningBulk}). Any thread, racy. */
+    /** The current run's class (see {@link #runTier}). Any thread, racy. */
+    int runTier() {
+        return (int) RUN_TIER.getOpaque(this);
+    }
+
+    /** Whether the current run is a bulk-lane pick made with nothing else to run (see {@link #runTier}). Any thread, racy. */
     boolean runningBulk() {
-        return (boolean) RUNNING_BULK.getOpaque(this);
+        return runTier() == G.TIER_BULK;
     }
 
     /** Called by goroutine code mounted on this M: was this run asked to yield? */
     boolean preemptRequested() {
-        return preemptSeq == runSeq;
+        int seq = preemptSeq;
+        return seq == runSeq || seq == ANY_RUN;
     }
 
     /** Wakes this idle M with {@code np} (and the spinning flag). Caller took this M off the idle list. */

@@ -1,6 +1,7 @@
 package io.goloom.sched;
 
 import io.goloom.GoHandle;
+import io.goloom.Priority;
 import io.goloom.SchedulingPolicy;
 import io.goloom.TraceSummary;
 
@@ -144,12 +145,24 @@ public final class Scheduler {
     private final LongAdder created = new LongAdder();
 
     /** A class, not a method reference: "Start-up" in package-info. */
-    private final ThreadFactory threadFactory = new ThreadFactory() {
+    private final class GoroutineFactory implements ThreadFactory {
+        /** The class of the goroutines it makes, or null for their creator's. */
+        private final Priority priority;
+
+        GoroutineFactory(Priority priority) {
+            this.priority = priority;
+        }
+
         @Override
         public Thread newThread(Runnable task) {
-            return newGoroutineThread(task);
+            if (closing) {
+                throw rejected();
+            }
+            return newG("", task, priority).thread();
         }
-    };
+    }
+
+    private final ThreadFactory threadFactory = new GoroutineFactory(null);
 
     /** Goroutines locked to their M ({@code Go.lockOSThread}), by goroutine. Written under lock. */
     private final ConcurrentHashMap<G, M> lockedTo = new ConcurrentHashMap<>();
@@ -230,11 +243,12 @@ public final class Scheduler {
 
     // ---- creating goroutines ----
 
-    public GoHandle go(String name, Runnable task) {
+    /** Starts a goroutine of class {@code priority}, or of its creator's class when that is null. */
+    public GoHandle go(String name, Runnable task, Priority priority) {
         if (closing) {
             throw rejected();
         }
-        G g = newG(name, task);
+        G g = newG(name, task, priority);
         g.thread().start();
         return g;
     }
@@ -243,11 +257,9 @@ public final class Scheduler {
         return threadFactory;
     }
 
-    private Thread newGoroutineThread(Runnable task) {
-        if (closing) {
-            throw rejected();
-        }
-        return newG("", task).thread();
+    /** A factory of goroutines of class {@code priority}. */
+    public ThreadFactory threadFactory(Priority priority) {
+        return new GoroutineFactory(Objects.requireNonNull(priority, "priority"));
     }
 
     /**
@@ -255,12 +267,12 @@ public final class Scheduler {
      * APIs are adopted as system goroutines too. For {@link IoPollers} only.
      */
     void goSystem(String name, Runnable task) {
-        new G(this, newGoid(), G.SYSTEM, System.nanoTime(), name, task).thread().start();
+        new G(this, newGoid(), G.SYSTEM, System.nanoTime(), Priority.NORMAL, name, task).thread().start();
     }
 
     /** A system goroutine for an existing thread's continuation ({@link IoPollers} taking pollers over). */
     G newSystemG(Runnable cont) {
-        return new G(this, newGoid(), cont, true, System.nanoTime());
+        return new G(this, newGoid(), cont, true, System.nanoTime(), Priority.NORMAL);
     }
 
     /** Hosts the JDK's I/O pollers if nobody does; once, right after the runtime is built. See {@link IoPollers}. */
@@ -268,12 +280,14 @@ public final class Scheduler {
         IoPollers.startIn(this);
     }
 
-    private G newG(String name, Runnable task) {
+    /** A new goroutine of class {@code priority}, or of its creator's (a goroutine of this runtime; else NORMAL) when that is null. */
+    private G newG(String name, Runnable task, Priority priority) {
         IoPollers.awaitStarted();
         created.increment();
         G parent = Current.g();
-        G g = new G(this, newGoid(), parent != null && parent.sched == this ? parent.id : 0,
-                creationNanos(parent), name, task);
+        boolean ours = parent != null && parent.sched == this;
+        G g = new G(this, newGoid(), ours ? parent.id : 0, creationNanos(parent),
+                priority != null ? priority : ours ? parent.priority() : Priority.NORMAL, name, task);
         g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
     }
@@ -363,28 +377,44 @@ public final class Scheduler {
         }
         globrunqput(g);
         idle.wakep();
-        if (policy instanceof SchedulingPolicy.FairPolicy && idle.npidle == 0) {
-            preemptBulkRun();   // no idle P took it: a bulk run makes room, as the fair policy promises
+        int tier = g.tier();
+        if ((tier < G.TIER_NORMAL || (tier == G.TIER_NORMAL && policy instanceof SchedulingPolicy.FairPolicy))
+                && idle.npidle == 0) {
+            // No idle P took it: a lower class's run makes room, as priorities (and, for a bulk
+            // run, the fair policy) promise.
+            preemptLowerRun(tier);
         }
     }
 
-    /** The most Ps {@link #preemptBulkRun} looks at: a ready stays O(1) on a runtime with many Ps. */
+    /** The most Ps {@link #preemptLowerRun} looks at: a ready stays O(1) on a runtime with many Ps. */
     private static final int PREEMPT_SCAN = 8;
 
     /**
-     * Asks one P's bulk-lane run, if any, to yield at its next checkpoint, so that a goroutine
-     * just put on the global queue's normal lane runs within a checkpoint's interval instead of
-     * a sysmon round (the fair policy). Looks at up to {@value #PREEMPT_SCAN} Ps from a random
-     * one. Racy reads of each P's M: a stale one asks a new run to yield early, or asks nobody.
+     * Asks the run of the lowest class below {@code tier} on one P, if any, to yield at its next
+     * checkpoint, so that a goroutine of class {@code tier} just put on the global queue runs
+     * within a checkpoint's interval instead of a sysmon round. A bulk pick made with nothing
+     * else to run counts as BULK ({@link M#runTier}). Looks at up to {@value #PREEMPT_SCAN} Ps
+     * from a random one. Racy reads of each P's M: a stale one asks a new run to yield early,
+     * or asks nobody.
      */
-    private void preemptBulkRun() {
+    private void preemptLowerRun(int tier) {
         int n = Math.min(procs, PREEMPT_SCAN);
         int start = procs == 1 ? 0 : ThreadLocalRandom.current().nextInt(procs);
-        for (int i = 0; i < n; i++) {
+        M lowest = null;
+        int lowestTier = tier;
+        for (int i = 0; i < n && lowestTier < G.TIER_BULK; i++) {
             M m = allp[(start + i) % procs].mountedBy();
-            if (m != null && m.runningBulk()) {
-                m.requestPreempt();
-                return;
+            int t;
+            if (m != null && (t = m.runTier()) > lowestTier) {
+                lowest = m;
+                lowestTier = t;
+            }
+        }
+        if (lowest != null) {
+            if (tier < G.TIER_NORMAL) {
+                lowest.requestPreemptOfAnyRun();
+            } else {
+                lowest.requestPreempt();
             }
         }
     }
@@ -398,7 +428,7 @@ public final class Scheduler {
     private void traceReady(ExecTrace tr, G g, int prev) {
         if (prev == G.S_NEW) {
             if (!g.system()) {   // as in a dump: the JDK's pollers are not the program's goroutines
-                tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), 0);
+                tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), g.tier());
             }
             return;
         }
@@ -424,11 +454,22 @@ public final class Scheduler {
 
     /** The placements of "Where a readied goroutine goes" for a caller on {@code m}, which owns {@code pp}. */
     private void readyOnOwnP(G g, int prev, M m, P pp) {
+        int tier = g.tier();
+        if (tier != G.TIER_NORMAL) {
+            // Another class: its lane of the global queue, whatever the path (see Priority).
+            g.yieldTo(G.YIELD_LOCAL);
+            globrunqput(g);
+            idle.wakep();
+            if (tier < G.TIER_NORMAL && Thread.currentThread() != m && idle.npidle == 0) {
+                preemptLowerRun(tier);   // m itself is at a schedule point when it is the caller
+            }
+            return;
+        }
         if (Thread.currentThread() == m) {
             // Its own carrier, right after the continuation unmounted, or a timer fired by m.
-            byte lane = g.yieldTo;
+            byte lane = g.yieldTo();
             if (lane != G.YIELD_LOCAL) {
-                g.yieldTo = G.YIELD_LOCAL;
+                g.yieldTo(G.YIELD_LOCAL);
                 if (lane == G.YIELD_BULK) {
                     globrunqputBulk(g);
                     idle.wakep();   // an idle P may run it; this one looks at every other source first
@@ -501,7 +542,7 @@ public final class Scheduler {
                     if (closing) {
                         throw rejected();
                     }
-                    g = new G(this, newGoid(), cont, via.system(), creationNanos(Current.g()));
+                    g = new G(this, newGoid(), cont, via.system(), creationNanos(Current.g()), via.priority());
                     VirtualThreads.JDK.setScheduler(thread, g);   // before ready: the queue publishes it with g
                     if (g.system()) {
                         IoPollers.adopted(thread);
@@ -552,14 +593,28 @@ public final class Scheduler {
 
     // ---- the global queue (see GlobalQueue) ----
 
-    /** Appends {@code g} to the global queue (or, after termination, runs it on the fallback carrier). */
+    /**
+     * Appends {@code g} to the global queue's lane for its class: the normal lane, a CRITICAL
+     * or HIGH one's, or the bulk lane (or, after termination, runs it on the fallback carrier).
+     */
     void globrunqput(G g) {
         synchronized (lock) {
             if (terminated) {
                 shutdown.runAfterClose(g);
                 return;
             }
-            globalQueue.put(g);
+            switch (g.tier()) {
+                case G.TIER_NORMAL -> globalQueue.put(g);
+                case G.TIER_BULK -> globalQueue.putBulk(g, coarseNanos);
+                default -> globalQueue.putUrgent(g);
+            }
+        }
+    }
+
+    /** {@link GlobalQueue#getUrgent}: a CRITICAL goroutine, or a HIGH one on HIGH's turn or without one; null if none. Holds a P. */
+    G globrunqgetUrgent(boolean highFirst) {
+        synchronized (lock) {
+            return globalQueue.getUrgent(highFirst);
         }
     }
 
@@ -572,6 +627,14 @@ public final class Scheduler {
             }
             globalQueue.putBulk(g, coarseNanos);
         }
+    }
+
+    /** The slice of a policy without one of its own (a bulk turn's length, sysmon's short rounds): the fair policy's default. */
+    static final long DEFAULT_SLICE_NANOS = SchedulingPolicy.FairPolicy.DEFAULT_SLICE.toNanos();
+
+    /** How long the bulk lane's turn lasts on the P that takes it: the fair policy's slice, or {@link #DEFAULT_SLICE_NANOS}. Any thread. */
+    long sliceNanos() {
+        return policy instanceof SchedulingPolicy.FairPolicy f ? f.sliceNanos() : DEFAULT_SLICE_NANOS;
     }
 
     /** {@link #bulkTurnDue} under a policy without a bulk turn of its own. */

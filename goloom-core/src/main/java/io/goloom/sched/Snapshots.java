@@ -31,7 +31,7 @@ public final class Snapshots {
 
     /** Go's {@code schedtrace} line and {@code scheddetail} records. */
     public SchedTrace schedtrace() {
-        int idleProcs, threads, idleThreads = 0, runQueue, bulkQueue;
+        int idleProcs, threads, idleThreads = 0, runQueue, urgentQueue, bulkQueue;
         boolean need;
         List<M> ms;
         Set<M> idle = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -40,6 +40,7 @@ public final class Snapshots {
             idleProcs = id.npidle;
             threads = id.mcount();
             runQueue = sched.globalQueue.size();
+            urgentQueue = sched.globalQueue.urgentSize();
             bulkQueue = sched.globalQueue.bulkSize();
             need = id.needSpinning;
             for (M m = id.idleMs(); m != null; m = m.idleLink) {
@@ -69,7 +70,7 @@ public final class Snapshots {
                     m.spinning, idle.contains(m), locked != null ? locked.id : -1));
         }
         return new SchedTrace((System.nanoTime() - sched.startNanos) / 1_000_000, sched.procs, idleProcs, threads,
-                id.nmspinning.get(), need, idleThreads, runQueue, bulkQueue, sched.policy().name(), ps, machines);
+                id.nmspinning.get(), need, idleThreads, runQueue, urgentQueue, bulkQueue, sched.policy().name(), ps, machines);
     }
 
     /** Each P's schedule-latency histogram (ready to running, sampled). */
@@ -107,12 +108,17 @@ public final class Snapshots {
         }
     }
 
-    /** The global run queue's length, both lanes (racy). */
+    /** The global run queue's length, every lane (racy). */
     public int globalQueueLength() {
         return sched.globalQueue.size();
     }
 
-    /** The length of the global run queue's bulk lane (racy): see {@code SchedulingPolicy}. */
+    /** The CRITICAL and HIGH goroutines waiting in the global run queue (racy): see {@code Priority}. */
+    public int urgentQueueLength() {
+        return sched.globalQueue.urgentSize();
+    }
+
+    /** The length of the global run queue's bulk lane (racy): see {@code SchedulingPolicy} and {@code Priority}. */
     public int bulkQueueLength() {
         return sched.globalQueue.bulkSize();
     }

@@ -12,9 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code preemptAfter} without the P scheduling anew (Go's {@code retake} /
  *       {@code preemptone}): the P's {@code schedtick} has not moved since sysmon first saw it
  *       that long ago, or, under the fair policy, for its {@code slice} while other work waits
- *       for the P ({@link #othersWait}). The goroutine yields to the global queue (the bulk
- *       lane under the fair policy) at its next {@code Go.checkpoint()} (cooperative: a mounted
- *       virtual thread cannot be stopped);
+ *       for the P ({@link #othersWait}); or at once, when a CRITICAL or HIGH goroutine waits
+ *       and the run is of a lower class (one run per waiting goroutine), or the run is a bulk
+ *       pick made with nothing else to run and other work waits. The goroutine yields to the
+ *       global queue (the bulk lane under the fair policy) at its next {@code Go.checkpoint()}
+ *       (cooperative: a mounted virtual thread cannot be stopped);
  *   <li><b>retakes</b> a P whose M has been running one goroutine for {@code retakeAfter}
  *       (blocked in its carrier or computing; Go's {@code retake} of a P in a syscall) when
  *       there is queued work that P could run: {@link P#retake} and
@@ -37,7 +39,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Sleep: 20 us, doubling after 50 rounds in which nothing was found to do, up to 10 ms
  * (Go's constants), but at most a quarter of the shorter of {@code preemptAfter} and
- * {@code retakeAfter} (and of the fair policy's slice while it is in force and bulk work exists): a slice then overruns by at most a quarter before the request (Go's 10 ms rounds let a 10 ms slice run 10-20 ms; measured
+ * {@code retakeAfter} (and of the fair policy's slice, or its default under another policy,
+ * while bulk work exists): a slice then overruns by at most a quarter before the request (Go's
+ * 10 ms rounds let a 10 ms slice run 10-20 ms; measured
  * here, that put a sleeper's p50 behind hogs at 39 ms). A preemption request does not count as
  * something done (as in Go, where only a hand-off does). Every sleep ends by the earliest timer
  * of an idle P; while every P is idle sysmon parks until then, or until {@link Scheduler} wakes
@@ -161,13 +165,16 @@ final class Sysmon implements Runnable {
     }
 
     /**
-     * The longest sleep between rounds: a quarter of the fair policy's slice while it is in force
-     * and bulk work exists (queued in the bulk lane, or running as a bulk pick), else the usual.
-     * Without bulk work the short rounds buy nothing but CPU taken from the carriers.
+     * The longest sleep between rounds: a quarter of the fair policy's slice (its default's under
+     * another policy) while bulk work exists (queued in the bulk lane, or running as a bulk
+     * pick, which yields as soon as other work waits), else the usual. Without bulk work the
+     * short rounds buy nothing but CPU taken from the carriers.
      */
     private long maxDelay() {
-        return sched.policy() instanceof SchedulingPolicy.FairPolicy f && bulkWorkExists()
-                ? Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, f.sliceNanos() / 4)) : maxDelayNanos;
+        if (!bulkWorkExists()) {
+            return maxDelayNanos;
+        }
+        return Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, sched.sliceNanos() / 4));
     }
 
     /** Whether the bulk lane holds goroutines or a P runs a bulk pick. Racy reads: a stale one costs a round. */
@@ -200,7 +207,7 @@ final class Sysmon implements Runnable {
      */
     private boolean globalWorkWaits() {
         GlobalQueue q = sched.globalQueue;
-        return q.normalSize() > 0 || (q.bulkSize() > 0 && sched.bulkTurnDue());
+        return q.normalSize() > 0 || q.urgentSize() > 0 || (q.bulkSize() > 0 && sched.bulkTurnDue());
     }
 
     /** Sleeps {@code delay}, or until an idle P's earliest timer if that comes first. */
@@ -340,6 +347,9 @@ final class Sysmon implements Runnable {
         boolean acted = false;
         // The fair policy's contended slice, or none: read once, so a round is under one policy.
         long contendedSlice = sched.policy() instanceof SchedulingPolicy.FairPolicy f ? f.sliceNanos() : Long.MAX_VALUE;
+        long urgentSlice = contendedSlice != Long.MAX_VALUE ? contendedSlice : Scheduler.DEFAULT_SLICE_NANOS;
+        int urgentTier = sched.globalQueue.urgentTier();   // G.TIER_NORMAL when no CRITICAL or HIGH goroutine waits
+        int urgentAsks = sched.globalQueue.urgentSize();   // one run asked to yield per waiting goroutine
         ThreadNice threadNice = sched.threadNice;
         P[] allp = sched.allp;
         for (int i = 0; i < allp.length; i++) {
@@ -380,10 +390,19 @@ final class Sysmon implements Runnable {
                 seenTickSince[i] = now;
             } else {
                 long ran = now - seenTickSince[i];
-                // Under the fair policy a bulk-lane run yields to any waiting work at once, and any
-                // other run after its slice (CFS's wake-up preemption and minimum granularity).
-                if (ran >= preemptAfterNanos || ((ran >= contendedSlice
-                        || (contendedSlice != Long.MAX_VALUE && m.runningBulk())) && othersWait(pp))) {
+                // A run of a lower class than a waiting CRITICAL or HIGH goroutine yields at once
+                // (its readier asked already; this is for a request that lapsed), and so does a
+                // bulk pick made with nothing else to run once other work waits. A CRITICAL or
+                // HIGH run yields after a slice while others wait, so that the lower classes'
+                // turns (see Priority) come often. Under the fair policy any other run yields
+                // after its slice while others wait (CFS's wake-up preemption and minimum
+                // granularity).
+                int tier = m.runTier();
+                if (urgentAsks > 0 && tier > urgentTier) {
+                    urgentAsks--;
+                    m.requestPreempt();
+                } else if (ran >= preemptAfterNanos || ((ran >= contendedSlice || tier == G.TIER_BULK
+                        || (tier < G.TIER_NORMAL && ran >= urgentSlice)) && othersWait(pp))) {
                     m.requestPreempt();
                 }
             }

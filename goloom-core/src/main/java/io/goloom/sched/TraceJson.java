@@ -29,7 +29,8 @@ import static io.goloom.sched.ExecTrace.*;
  *   <li>Everything else is an instant ({@code ph "i"}): goroutine events ({@code GoCreate},
  *       {@code GoUnblock}, {@code GoSched}, {@code GoPreempt}) on the recording thread's track,
  *       P events ({@code Handoff}, {@code Steal}, {@code ProcStart}, {@code ProcStop},
- *       {@code TimerFire}) on the P's track.
+ *       {@code TimerFire}) on the P's track. A {@code GoCreate} of a goroutine of a class other
+ *       than NORMAL has a {@code priority} arg.
  *   <li>An unblock that was followed by a run of the goroutine it readied becomes a flow
  *       ({@code ph "s"} at the unblock, {@code "f"} at the run's start, same id), drawn as an
  *       arrow from the readier to the readied.
@@ -212,7 +213,10 @@ final class TraceJson {
                 endInstant();
             }
             case GO_CREATE -> {
-                instant("GoCreate", tid, t).append("\"g\":").append(g).append(",\"parent\":").append(a);
+                StringBuilder e = instant("GoCreate", tid, t).append("\"g\":").append(g).append(",\"parent\":").append(a);
+                if (b != G.TIER_NORMAL) {
+                    e.append(",\"priority\":\"").append(G.priorityOf((int) b)).append('"');
+                }
                 endInstant();
             }
             case GO_UNBLOCK -> {

@@ -2,6 +2,7 @@ package io.goloom.trace;
 
 import io.goloom.GoHandle;
 import io.goloom.GoroutineState;
+import io.goloom.Priority;
 import io.goloom.WaitReason;
 
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * grouped by state and identical stack, the biggest group first, each with its count, its
  * wait reason (the {@link WaitReason} that the trace and scheddetail print too, and the call
  * it waits in), the range of how long its members have waited, its stack, and its members
- * (id, name, wait, creator; the first {@value #LISTED_PER_GROUP}, then the other ids).
+ * (id, name, wait, creator, and the priority class unless it is NORMAL; the first
+ * {@value #LISTED_PER_GROUP}, then the other ids).
  *
  * <pre>
  * goroutine dump of runtime "demo": 1003 goroutines in 3 groups
@@ -123,8 +125,11 @@ public final class GoroutineDump {
             if (e.waited().isPresent()) {
                 out.append(' ').append(seconds(e.waited().get()));
             }
-            out.append(e.g().parentId() == 0 ? ", created outside the runtime" : ", created by goroutine " + e.g().parentId())
-                    .append('\n');
+            out.append(e.g().parentId() == 0 ? ", created outside the runtime" : ", created by goroutine " + e.g().parentId());
+            if (e.g().priority() != Priority.NORMAL) {
+                out.append(", priority ").append(e.g().priority().name());
+            }
+            out.append('\n');
         }
         if (group.size() > LISTED_PER_GROUP) {
             out.append("\t...and ").append(Integer.toString(group.size() - LISTED_PER_GROUP)).append(" more:");

@@ -46,8 +46,11 @@ import java.util.function.ToLongFunction;
  * <tr><td>{@code goloom.goroutines}</td><td>gauge</td><td>{@code state}: new, runnable, running, waiting</td>
  *     <td>live goroutines in that state</td></tr>
  * <tr><td>{@code goloom.runqueue.global}</td><td>gauge</td><td></td><td>goroutines in the global queue</td></tr>
+ * <tr><td>{@code goloom.runqueue.global.urgent}</td><td>gauge</td><td></td><td>of those, the CRITICAL and
+ *     HIGH goroutines ({@link io.goloom.Priority})</td></tr>
  * <tr><td>{@code goloom.runqueue.global.bulk}</td><td>gauge</td><td></td><td>of those, the goroutines in
- *     its bulk lane: CPU hogs preempted under the fair policy ({@link io.goloom.SchedulingPolicy})</td></tr>
+ *     its bulk lane: BULK ones, and CPU hogs preempted under the fair policy
+ *     ({@link io.goloom.SchedulingPolicy})</td></tr>
  * <tr><td>{@code goloom.runqueue.length}</td><td>gauge</td><td>{@code p}: 0 to procs-1</td>
  *     <td>goroutines in that P's local run queue ({@code runnext} not included)</td></tr>
  * <tr><td>{@code goloom.threads}</td><td>gauge</td><td></td><td>carrier threads (Ms), idle ones included</td></tr>
@@ -147,7 +150,9 @@ public final class GoloomMetrics implements MeterBinder {
         }
         gauge(registry, "goloom.runqueue.global", "Goroutines in the global run queue",
                 GoRuntime::globalQueueLength, Tags.empty());
-        gauge(registry, "goloom.runqueue.global.bulk", "Goroutines in the global run queue's bulk lane (the fair policy's preempted hogs)",
+        gauge(registry, "goloom.runqueue.global.urgent", "CRITICAL and HIGH goroutines waiting in the global run queue",
+                GoRuntime::urgentQueueLength, Tags.empty());
+        gauge(registry, "goloom.runqueue.global.bulk", "Goroutines in the global run queue's bulk lane (BULK ones, and the fair policy's preempted hogs)",
                 GoRuntime::bulkQueueLength, Tags.empty());
         for (int p = 0; p < rt.procs(); p++) {
             int id = p;

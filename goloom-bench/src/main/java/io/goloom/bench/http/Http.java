@@ -179,6 +179,11 @@ public final class Http implements Workload {
         return measure(side, rate).values();
     }
 
+    /** The open-loop rate of this run's rounds (70% of the JDK side's saturation), or 0 before any. */
+    double lastRate() {
+        return lastRate;
+    }
+
     /** The load generator's command line, without the server's port and pid; {@code rate} 0: 70% of its own saturation. */
     List<String> loadCommand(double rate) {
         List<String> args = new ArrayList<>(phases.args());
@@ -191,22 +196,59 @@ public final class Http implements Workload {
      * of the saturation throughput just measured.
      */
     Measured measure(String side, double rate) throws Exception {
+        Served served = serve(side, List.of(), List.of("--work", Integer.toString(work)), loadCommand(rate),
+                phases.total(), false);
+        Map<String, Double> values = served.values();
+        double[] result = new double[metrics().size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = require(values, metrics().get(i).name());
+        }
+        double offered = require(values, "rate");
+        System.err.printf(Locale.ROOT, "http %-6s saturation %.0f req/s; open loop at %.0f req/s (achieved %.0f):"
+                        + " p50 %.2f p99 %.2f p999 %.2f max %.2f ms; %.1f us CPU and %.2f context switches per request;"
+                        + " %s%n", side, result[0], offered, values.getOrDefault("achieved", Double.NaN),
+                result[1], result[2], result[3], values.getOrDefault("max", Double.NaN), result[5], result[4],
+                served.counts().line());
+        return new Measured(result, offered, served.counts());
+    }
+
+    /**
+     * What one server child and the generator against it measured.
+     *
+     * @param values    the generator's {@code name=value} lines
+     * @param counts    where the server's handlers ran
+     * @param hogChunks the chunks of work its CPU hogs did, if it had any
+     */
+    record Served(Map<String, Double> values, HelloHandler.Counts counts, long hogChunks) {
+    }
+
+    /**
+     * Starts {@code side}'s server child, with {@code jvmFlags} and {@code serverArgs} (after {@code --side}), runs
+     * {@code load} (the generator's command line, without the server's port and pid; it takes
+     * about {@code loadTime}) against it, stops the server and checks where its requests ran.
+     * {@code starvable}: a server that answered no request is a result (a starved JDK side), not
+     * a failure.
+     */
+    static Served serve(String side, List<String> jvmFlags, List<String> serverArgs, List<String> load,
+                        Duration loadTime, boolean starvable) throws Exception {
         List<String> flags = new ArrayList<>(List.of("-Dslf4j.internal.verbosity=ERROR"));
+        flags.addAll(jvmFlags);
         String extra = System.getProperty(SERVER_FLAGS_PROPERTY, "").strip();
         if (!extra.isEmpty()) {
             flags.addAll(Arrays.asList(extra.split("\\s+")));
         }
-        List<String> serverCommand = Child.java(ServerMain.class.getName(), "512m", flags,
-                List.of("--side", side, "--work", Integer.toString(work)));
+        List<String> args = new ArrayList<>(List.of("--side", side));
+        args.addAll(serverArgs);
+        List<String> serverCommand = Child.java(ServerMain.class.getName(), "512m", flags, args);
         try (Child server = Child.start("http server child (" + side + ")", serverCommand)) {
             String portLine = server.awaitLine("port=", READY);
             server.awaitLine("ready", READY);
             int port = Integer.parseInt(portLine.substring("port=".length()).strip());
-            List<String> loadArgs = new ArrayList<>(loadCommand(rate));
+            List<String> loadArgs = new ArrayList<>(load);
             loadArgs.addAll(List.of("--port", Integer.toString(port), "--pid", Long.toString(server.pid())));
             List<String> out;
-            try (Child load = Child.start("http load generator (" + side + ")", loadArgs)) {
-                out = load.awaitExit(phases.total().plus(SLACK));
+            try (Child generator = Child.start("http load generator (" + side + ")", loadArgs)) {
+                out = generator.awaitExit(loadTime.plus(SLACK));
             } catch (Exception e) {
                 if (!server.alive()) {
                     throw server.failure("died under load");
@@ -215,28 +257,22 @@ public final class Http implements Workload {
             }
             server.send("stop");
             HelloHandler.Counts counts = HelloHandler.Counts.parse(server.awaitLine("handled=", STOP));
+            long hogChunks = Long.parseLong(server.awaitLine("hog-chunks=", STOP).substring("hog-chunks=".length()).strip());
             server.awaitExit(STOP);
-            counts.verify(side);
+            if (!starvable || counts.handled() > 0) {
+                counts.verify(side);
+            }
             Map<String, Double> values = parse(out);
-            double[] result = new double[metrics().size()];
-            for (int i = 0; i < result.length; i++) {
-                result[i] = require(values, metrics().get(i).name());
-            }
-            double offered = require(values, "rate");
-            if (counts.handled() < require(values, "requests")) {
+            double answered = values.containsKey("answered") ? values.get("answered") : require(values, "requests");
+            if (counts.handled() < answered) {
                 throw new IOException("the " + side + " server handled " + counts.handled() + " requests, fewer than the "
-                        + values.get("requests") + " the open loop saw answered");
+                        + answered + " the open loop saw answered");
             }
-            System.err.printf(Locale.ROOT, "http %-6s saturation %.0f req/s; open loop at %.0f req/s (achieved %.0f):"
-                            + " p50 %.2f p99 %.2f p999 %.2f max %.2f ms; %.1f us CPU and %.2f context switches per request;"
-                            + " %s%n", side, result[0], offered, values.getOrDefault("achieved", Double.NaN),
-                    result[1], result[2], result[3], values.getOrDefault("max", Double.NaN), result[5], result[4],
-                    counts.line());
-            return new Measured(result, offered, counts);
+            return new Served(values, counts, hogChunks);
         }
     }
 
-    private static Map<String, Double> parse(List<String> lines) {
+    static Map<String, Double> parse(List<String> lines) {
         Map<String, Double> values = new LinkedHashMap<>();
         for (String line : lines) {
             int eq = line.indexOf('=');
@@ -247,7 +283,7 @@ public final class Http implements Workload {
         return values;
     }
 
-    private static double require(Map<String, Double> values, String name) throws IOException {
+    static double require(Map<String, Double> values, String name) throws IOException {
         Double v = values.get(name);
         if (v == null) {
             throw new IOException("the http load generator printed no " + name + ": " + values);

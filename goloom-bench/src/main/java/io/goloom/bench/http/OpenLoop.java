@@ -23,12 +23,19 @@ final class OpenLoop {
     /**
      * What the measured part of an open-loop run saw.
      *
-     * @param latency   nanoseconds from intended send to response, of each measured request
-     * @param requests  measured requests (all answered, else the run threw)
-     * @param seconds   the measured span, from its first intended send to the last response
+     * @param latency   nanoseconds from intended send to response, of each measured request answered
+     * @param requests  measured requests
+     * @param answered  of those, the answered ones (all of them, unless unanswered ones were allowed)
+     * @param seconds   the measured span, from its first intended send to the last response (or
+     *                  to the end of the drain, when some were never answered)
      * @param server    the server's CPU and context switches over the same span; null without a pid
      */
-    record Result(Histogram latency, long requests, double seconds, ProcStats server) {
+    record Result(Histogram latency, long requests, long answered, double seconds, ProcStats server) {
+
+        /** The share of measured requests answered, 0 to 1. */
+        double served() {
+            return requests == 0 ? 1 : answered / (double) requests;
+        }
     }
 
     private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -42,17 +49,20 @@ final class OpenLoop {
      * {@code settle + measured}; samples the /proc counters of process {@code serverPid} (none if
      * it is not positive) when the measured part starts and after its last response.
      *
+     * With {@code allowUnanswered}, requests still unanswered 10 s after the last was sent (a
+     * starved server) count as not served instead of failing the run.
+     *
      * @throws IOException if a connection failed, a response was not 200 with the 9-byte body,
-     *                     or requests were still unanswered 10 s after the last was sent
+     *                     or (unless allowed) requests were still unanswered 10 s after the last was sent
      */
     static Result run(int port, int connections, double rate, Duration settle, Duration measured,
-                      long serverPid) throws IOException, InterruptedException {
+                      long serverPid, boolean allowUnanswered) throws IOException, InterruptedException {
         long total = (long) Math.ceil(rate * (settle.toNanos() + measured.toNanos()) / 1e9);
         long firstMeasured = (long) Math.ceil(rate * settle.toNanos() / 1e9);
         double intervalNanos = 1e9 / rate;
         Histogram latency = new Histogram(MAX_LATENCY_NANOS, 3);
         CountDownLatch answered = new CountDownLatch(Math.toIntExact(total));
-        AtomicLong lost = new AtomicLong();
+        AtomicLong lost = new AtomicLong(), measuredAnswers = new AtomicLong();
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         long measureFrom = t0 + (long) (firstMeasured * intervalNanos);
         ProcStats[] before = new ProcStats[1];
@@ -61,6 +71,7 @@ final class OpenLoop {
             public boolean onResponse(Connections.Conn conn, long intended, long now, boolean ok) {
                 if (intended >= measureFrom) {
                     latency.recordValue(Math.min(MAX_LATENCY_NANOS, Math.max(0, now - intended)));
+                    measuredAnswers.incrementAndGet();
                 }
                 answered.countDown();
                 return false;
@@ -83,7 +94,7 @@ final class OpenLoop {
                 sleepUntil(intended);
                 conns.submit(conns.conn((int) (i % conns.size())), intended);
             }
-            if (!answered.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!answered.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS) && !allowUnanswered) {
                 throw new IOException(answered.getCount() + " of " + total + " requests unanswered "
                         + DRAIN.toSeconds() + " s after the last was sent" + problemsOf(conns, ", and "));
             }
@@ -95,7 +106,7 @@ final class OpenLoop {
                 throw new IOException("open loop at " + Math.round(rate) + " req/s: " + problems
                         + (lost.get() > 0 ? " (" + lost.get() + " requests lost)" : ""));
             }
-            return new Result(latency, total - firstMeasured, (end - measureFrom) / 1e9,
+            return new Result(latency, total - firstMeasured, measuredAnswers.get(), (end - measureFrom) / 1e9,
                     after == null || before[0] == null ? null : after.minus(before[0]));
         }
     }

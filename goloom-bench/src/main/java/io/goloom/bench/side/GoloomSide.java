@@ -2,6 +2,7 @@ package io.goloom.bench.side;
 
 import io.goloom.Go;
 import io.goloom.GoRuntime;
+import io.goloom.Priority;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
@@ -16,11 +17,12 @@ public final class GoloomSide implements Side {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     private final GoRuntime runtime;
-    private final ThreadFactory threads;
+    private final ThreadFactory threads, criticalThreads;
 
     GoloomSide(int procs) {
         runtime = GoRuntime.builder().procs(procs).name("bench").shutdownTimeout(SHUTDOWN_TIMEOUT).build();
         threads = runtime.threadFactory();
+        criticalThreads = runtime.threadFactory(Priority.CRITICAL);
     }
 
     @Override
@@ -31,6 +33,11 @@ public final class GoloomSide implements Side {
     @Override
     public ThreadFactory threads() {
         return threads;
+    }
+
+    @Override
+    public ThreadFactory criticalThreads() {
+        return criticalThreads;
     }
 
     /** Go's {@code go f()}: from a goroutine of this runtime the child takes the caller's runnext slot. */

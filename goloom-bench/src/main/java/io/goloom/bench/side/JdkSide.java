@@ -24,6 +24,11 @@ public final class JdkSide implements Side {
     }
 
     @Override
+    public ThreadFactory criticalThreads() {
+        return threads();
+    }
+
+    @Override
     public Thread start(Runnable task) {
         return Thread.startVirtualThread(task);
     }

@@ -39,6 +39,13 @@ public sealed interface Side extends AutoCloseable permits GoloomSide, JdkSide {
     /** Unstarted virtual threads scheduled by this side. */
     ThreadFactory threads();
 
+    /**
+     * Unstarted virtual threads of the side's most urgent class: goloom's
+     * {@code Priority.CRITICAL}. The JDK's scheduler has no classes: its side returns
+     * {@link #threads()}.
+     */
+    ThreadFactory criticalThreads();
+
     /** Starts a virtual thread running {@code task} through the side's own spawn path. */
     Thread start(Runnable task);
 

@@ -42,6 +42,11 @@ public record Target(Kind kind, boolean atLeast, double bound, String versus) {
         return new Target(Kind.ABSOLUTE, false, bound, null);
     }
 
+    /** goloom's value itself must be {@code >= bound}, in the metric's unit. */
+    public static Target valueAtLeast(double bound) {
+        return new Target(Kind.ABSOLUTE, true, bound, null);
+    }
+
     /** goloom's value must be {@code <= bound} times the JDK median of {@code metric} (same workload). */
     public static Target atMostOfJdk(double bound, String metric) {
         return new Target(Kind.VERSUS_JDK, false, bound, metric);

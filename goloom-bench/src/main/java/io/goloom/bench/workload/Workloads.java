@@ -1,5 +1,8 @@
 package io.goloom.bench.workload;
 
+import io.goloom.bench.http.Http;
+import io.goloom.bench.http.HttpHogs;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +18,8 @@ public final class Workloads {
      * subscribers, 16,384 sleepers, 1,000,000 parked, a live population of 10,000) stay.
      */
     public static List<Workload> all(boolean quick) {
+        Http http = new Http(quick);
+        HttpHogs.Baseline noHogs = new HttpHogs.Baseline(http, quick);
         return List.of(
                 new Spawn(1_000_000),
                 new Skynet(1_000_000),
@@ -34,9 +39,12 @@ public final class Workloads {
                 new Floor(quick ? 1_000_000 : 5_000_000),
                 new CpuHog(false, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new CpuHog(true, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
+                new PriorityWake(quick ? Duration.ofSeconds(1) : Duration.ofSeconds(2)),
                 new Footprint(1_000_000),
                 new Startup(3),
                 new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)),
-                new io.goloom.bench.http.Http(quick));
+                http,
+                new HttpHogs(false, quick, noHogs),
+                new HttpHogs(true, quick, noHogs));
     }
 }

@@ -3,8 +3,14 @@ package io.goloom.bench.http;
 import io.goloom.SchedulingPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,11 +25,13 @@ class HttpRowTest {
         HelloHandler.Counts counts;
         try (HttpServer server = new HttpServer("goloom", work, SchedulingPolicy.go(), 0)) {
             r = OpenLoop.run(server.port(), 4, 200, Duration.ofMillis(200), Duration.ofSeconds(1),
-                    ProcessHandle.current().pid());
+                    ProcessHandle.current().pid(), false);
             counts = server.counts();
         }
         // 200 req/s: 40 settling requests, then 200 measured, every one answered (else run throws).
         assertEquals(200, r.requests());
+        assertEquals(200, r.answered());
+        assertEquals(1.0, r.served());
         assertEquals(r.requests(), r.latency().getTotalCount());
         assertEquals(240, counts.handled());
         counts.verify("goloom");
@@ -31,6 +39,38 @@ class HttpRowTest {
         // At least the 1 ms sleep, measured from the intended send time.
         assertTrue(r.latency().getMinValue() >= 1_000_000, "min latency " + r.latency().getMinValue() + " ns");
         assertTrue(r.server() != null && r.server().ctxSwitches() > 0, "context switches counted: " + r.server());
+    }
+
+    /**
+     * A server that accepts connections and never answers (a starved one): with unanswered
+     * requests allowed, the open loop ends after its drain and reports none served, instead of
+     * failing the run.
+     */
+    @Test
+    void openLoopReportsAStarvedServerAsNotServed() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new ArrayList<>();
+            Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());   // read nothing, answer nothing
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            OpenLoop.Result r = OpenLoop.run(silent.getLocalPort(), 2, 100, Duration.ofMillis(100),
+                    Duration.ofMillis(500), -1, true);
+            assertEquals(50, r.requests());
+            assertEquals(0, r.answered());
+            assertEquals(0.0, r.served());
+            assertEquals(0, r.latency().getTotalCount());
+            silent.close();
+            acceptor.join();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
     }
 
     @Test
