@@ -1,7 +1,6 @@
 package io.goloom.sched;
 
 import io.goloom.GoHandle;
-import io.goloom.SchedulingPolicy;
 import io.goloom.WaitReason;
 
 import java.time.Duration;
@@ -75,7 +74,7 @@ public final class Current {
             }
             SchedEvents.preemption(m.sched, m.curg, pp);
             m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
-            if (m.sched.policy() instanceof SchedulingPolicy.FairPolicy && m.curg.tier() >= G.TIER_NORMAL) {
+            if (m.sched.rules().preemptedToBulk() && m.curg.tier() >= G.TIER_NORMAL) {
                 yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_BULK);   // behind all other work, until its bulk turn
             } else {
                 m.globalFirst = true;

@@ -515,7 +515,7 @@ final class M extends ForkJoinWorkerThread {
                 boolean inTurn = now - bulkTurnEnds < 0;
                 if ((inTurn || s.bulkTurnDue()) && (g = s.globrunqgetBulk()) != null) {
                     if (!inTurn) {
-                        bulkTurnEnds = now + s.sliceNanos();
+                        bulkTurnEnds = now + s.rules().sliceNanos();
                     }
                     inheritTime = false;
                     return g;

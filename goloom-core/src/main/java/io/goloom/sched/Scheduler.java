@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code Scheduler}: this file; where a readied goroutine goes, hand-off.
  *   <li>{@link G} (status state machine), {@link P} (ownership, runnext, counters),
  *       {@link RunQueue} (memory ordering), {@link M} (the schedule loop, stealing).
- *   <li>{@link GlobalQueue}: the global run queue, with the fair policy's bulk lane.
+ *   <li>{@link GlobalQueue}: the global run queue, with the priority classes' and the bulk lanes.
+ *   <li>{@link PolicyRules}: what differs between scheduling policies, read once per decision.
  *   <li>{@link Idle}: idle Ps and Ms and spinning Ms, both halves of "no lost wake-ups".
  *   <li>{@link Sysmon}: preemption requests, retakes, timers nobody else runs;
  *       {@link ThreadNice}: how it demotes a retaken carrier.
@@ -115,12 +116,12 @@ public final class Scheduler {
     private final Snapshots snapshots = new Snapshots(this);
 
     /**
-     * The policy in force ({@link SchedulingPolicy}). Volatile publish: {@link #setPolicy} swaps
-     * it whole, and each decision reads it once, so a decision is made under one policy or the
-     * other; queued goroutines are not moved (every policy serves both lanes of the
-     * {@link GlobalQueue}), and each takes the new policy at its next schedule point.
+     * The rules of the policy in force ({@link PolicyRules}). Volatile publish: {@link #setPolicy}
+     * swaps them whole, and each decision reads them once, so a decision is made under one
+     * policy or the other; queued goroutines are not moved (every policy serves every lane of
+     * the {@link GlobalQueue}), and each takes the new policy at its next schedule point.
      */
-    private volatile SchedulingPolicy policy = SchedulingPolicy.go();
+    private volatile PolicyRules rules = PolicyRules.GO;
 
     /** No new goroutines: see "Lifecycle" in {@link Shutdown}. Volatile publish; set once, under lock. */
     private volatile boolean closing;
@@ -378,7 +379,7 @@ public final class Scheduler {
         globrunqput(g);
         idle.wakep();
         int tier = g.tier();
-        if ((tier < G.TIER_NORMAL || (tier == G.TIER_NORMAL && policy instanceof SchedulingPolicy.FairPolicy))
+        if ((tier < G.TIER_NORMAL || (tier == G.TIER_NORMAL && rules.readyPreemptsBulk()))
                 && idle.npidle == 0) {
             // No idle P took it: a lower class's run makes room, as priorities (and, for a bulk
             // run, the fair policy) promise.
@@ -629,26 +630,13 @@ public final class Scheduler {
         }
     }
 
-    /** The slice of a policy without one of its own (a bulk turn's length, sysmon's short rounds): the fair policy's default. */
-    static final long DEFAULT_SLICE_NANOS = SchedulingPolicy.FairPolicy.DEFAULT_SLICE.toNanos();
-
-    /** How long the bulk lane's turn lasts on the P that takes it: the fair policy's slice, or {@link #DEFAULT_SLICE_NANOS}. Any thread. */
-    long sliceNanos() {
-        return policy instanceof SchedulingPolicy.FairPolicy f ? f.sliceNanos() : DEFAULT_SLICE_NANOS;
-    }
-
-    /** {@link #bulkTurnDue} under a policy without a bulk turn of its own. */
-    private static final long DEFAULT_BULK_TURN_NANOS = SchedulingPolicy.FairPolicy.DEFAULT_BULK_TURN.toNanos();
-
     /**
-     * Whether the global queue's bulk lane has waited its policy's {@code bulkTurn} (50 ms by
-     * default; under Go's policy, which puts nothing there, the default's, for what a swap left
-     * behind) since its last turn. Racy volatile reads; meaningful while the lane is not empty.
-     * Any thread.
+     * Whether the global queue's bulk lane has waited its policy's bulk turn
+     * ({@link PolicyRules#bulkTurnNanos}) since its last turn. Racy volatile reads; meaningful
+     * while the lane is not empty. Any thread.
      */
     boolean bulkTurnDue() {
-        long turn = policy instanceof SchedulingPolicy.FairPolicy f ? f.bulkTurnNanos() : DEFAULT_BULK_TURN_NANOS;
-        return coarseNanos - globalQueue.bulkTurnSince() >= turn;
+        return coarseNanos - globalQueue.bulkTurnSince() >= rules.bulkTurnNanos();
     }
 
     /** The bulk lane's head, or null if it is empty. Holds a P. */
@@ -660,12 +648,17 @@ public final class Scheduler {
 
     /** The policy in force. Any thread. */
     public SchedulingPolicy policy() {
-        return policy;
+        return rules.policy();
     }
 
-    /** Swaps the policy in force: see {@link #policy}. Any thread. */
+    /** The rules of the policy in force: read once per decision (see {@link #rules}). Any thread. */
+    PolicyRules rules() {
+        return rules;
+    }
+
+    /** Swaps the policy in force: see {@link #rules}. Any thread. */
     public void setPolicy(SchedulingPolicy p) {
-        policy = Objects.requireNonNull(p, "policy");
+        rules = PolicyRules.of(Objects.requireNonNull(p, "policy"));
     }
 
     /** Appends {@code batch[0..n)} in order and clears those slots. Caller owns the batch array. */

@@ -1,6 +1,5 @@
 package io.goloom.sched;
 
-import io.goloom.SchedulingPolicy;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -174,7 +173,7 @@ final class Sysmon implements Runnable {
         if (!bulkWorkExists()) {
             return maxDelayNanos;
         }
-        return Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, sched.sliceNanos() / 4));
+        return Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, sched.rules().sliceNanos() / 4));
     }
 
     /** Whether the bulk lane holds goroutines or a P runs a bulk pick. Racy reads: a stale one costs a round. */
@@ -345,9 +344,9 @@ final class Sysmon implements Runnable {
      */
     private boolean round(long now) {
         boolean acted = false;
-        // The fair policy's contended slice, or none: read once, so a round is under one policy.
-        long contendedSlice = sched.policy() instanceof SchedulingPolicy.FairPolicy f ? f.sliceNanos() : Long.MAX_VALUE;
-        long urgentSlice = contendedSlice != Long.MAX_VALUE ? contendedSlice : Scheduler.DEFAULT_SLICE_NANOS;
+        // Read once, so that a round is under one policy.
+        PolicyRules rules = sched.rules();
+        long contendedSlice = rules.contendedSliceNanos(), urgentSlice = rules.sliceNanos();
         int urgentTier = sched.globalQueue.urgentTier();   // G.TIER_NORMAL when no CRITICAL or HIGH goroutine waits
         int urgentAsks = sched.globalQueue.urgentSize();   // one run asked to yield per waiting goroutine
         ThreadNice threadNice = sched.threadNice;
