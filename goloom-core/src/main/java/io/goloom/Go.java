@@ -73,12 +73,12 @@ public final class Go {
 
     /**
      * Gives up the carrier so other goroutines can run (Go's {@code runtime.Gosched}): the caller
-     * goes to the tail of the global run queue and runs again later. Outside a goroutine this is
-     * {@link Thread#yield()}.
+     * goes to the tail of the global run queue (the lane of its class, unless NORMAL: see
+     * {@link Priority}) and runs again later. Outside a goroutine this is {@link Thread#yield()}.
      *
      * <p>A plain {@code Thread.yield()} inside a goroutine also yields, but puts the goroutine at
      * the tail of its P's local queue (Go's internal {@code goyield}), which is cheaper and keeps
-     * it on the same P.
+     * it on the same P (a goroutine of another class than NORMAL: its class's lane).
      */
     public static void yield() {
         Current.yieldToGlobalQueue();
@@ -121,10 +121,12 @@ public final class Go {
     }
 
     /**
-     * A preemption point (Go's async preemption, done cooperatively): if this goroutine has
-     * run longer than its runtime's {@code preemptAfter} (10 ms by default) and sysmon has
-     * asked it to yield, yields to the back of the global run queue, as a preempted goroutine
-     * does in Go; otherwise returns at once. Costs a few nanoseconds when there is no request
+     * A preemption point (Go's async preemption, done cooperatively): if this goroutine was
+     * asked to yield, yields to the back of the global run queue, as a preempted goroutine does
+     * in Go; otherwise returns at once. Sysmon asks a goroutine that has run longer than its
+     * runtime's {@code preemptAfter} (10 ms by default), or its policy's slice while others wait
+     * ({@link SchedulingPolicy}); sysmon or a readier asks a goroutine of a lower class at once
+     * when a CRITICAL or HIGH one waits ({@link Priority}). Costs a few nanoseconds when there is no request
      * (docs/PERFORMANCE.md), and nothing useful outside a goroutine, where it does nothing.
      *
      * <p>The JDK cannot stop a mounted virtual thread, so a goroutine that computes for long

@@ -161,8 +161,9 @@ public final class GoRuntime implements AutoCloseable {
     /**
      * Starts a goroutine running {@code task}, of its creator's class when a goroutine of this
      * runtime calls (see {@link Priority}), else NORMAL. Called from a goroutine of this runtime,
-     * the new goroutine goes to the tail of the caller's P's run queue (where an idle P can steal
-     * it); from any other thread it goes to the global queue.
+     * a NORMAL goroutine goes to the tail of the caller's P's run queue (where an idle P can
+     * steal it); from any other thread, or of another class, it goes to the global queue (its
+     * class's lane).
      *
      * @throws RejectedExecutionException if the runtime is closed
      */

@@ -23,8 +23,9 @@ import java.util.Objects;
  *   <tr><td>where a preempted goroutine goes</td><td>the global queue's tail, which the P then
  *       looks at first (Go's {@code gopreempt_m})</td>
  *       <td>the bulk lane, behind all other runnable work</td></tr>
- *   <tr><td>what the schedule loop looks at first</td><td>timers, the global queue every 61st
- *       tick, runnext, the local queue, the global queue, stealing</td>
+ *   <tr><td>what the schedule loop looks at first</td><td>timers, the CRITICAL and HIGH lanes
+ *       ({@link Priority}), the global queue every 61st tick, runnext, the local queue, the
+ *       global queue, stealing</td>
  *       <td>the same, then the bulk lane; the bulk lane first when it has waited
  *       {@link FairPolicy#bulkTurn()} (50 ms) for a turn</td></tr>
  *   <tr><td>stealing</td><td colspan="2">Go's, the same for both: half a victim's queue, in random order</td></tr>

@@ -150,6 +150,50 @@ class PriorityTest {
     }
 
     /**
+     * Under the fair policy a run asked to make room for a CRITICAL goroutine has not used its
+     * slice: it yields to the normal lane, not the bulk lane. One P, a slice of 1 s and a bulk
+     * turn of 10 s; a NORMAL worker computes with checkpoints beside a NORMAL goroutine that
+     * yields in a loop (so normal work always waits). After a CRITICAL goroutine made the worker
+     * yield, the worker runs again within milliseconds; demoted, it would wait for the bulk
+     * lane's turn, 10 s.
+     */
+    @Test
+    @Timeout(120)
+    void fairDoesNotDemoteARunThatYieldedForAnUrgentGoroutine() throws Exception {
+        try (GoRuntime rt = oneP("prio-fair").policy(SchedulingPolicy.fair(Duration.ofSeconds(1), Duration.ofSeconds(10)))
+                .build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong chunks = new AtomicLong();
+            GoHandle worker = rt.go("worker", () -> {
+                while (!stop.get()) {
+                    chunks.incrementAndGet();
+                    Go.checkpoint();
+                }
+            });
+            GoHandle yielder = rt.go("yielder", () -> {
+                while (!stop.get()) {
+                    Go.yield();
+                }
+            });
+            TestSupport.awaitCondition(() -> chunks.get() > 0, WAIT, () -> "the worker to run");
+            long[] at = new long[1];
+            CountDownLatch criticalRan = new CountDownLatch(1);
+            rt.go(Priority.CRITICAL, () -> {
+                at[0] = chunks.get();
+                criticalRan.countDown();
+            });
+            await(criticalRan, WAIT, "the CRITICAL goroutine");
+            long ranAt = System.nanoTime();
+            TestSupport.awaitCondition(() -> chunks.get() > at[0], WAIT, () -> "the worker to run again");
+            long waited = System.nanoTime() - ranAt;
+            stop.set(true);
+            assertTrue(worker.join(WAIT) && yielder.join(WAIT));
+            // Quiet machine: well under a millisecond. Generous for a loaded one; demoted: 10 s.
+            assertTrue(waited < 5_000_000_000L, "the worker waited " + waited / 1e6 + " ms after the CRITICAL goroutine ran");
+        }
+    }
+
+    /**
      * One P and one goroutine of each class, all yielding in a loop, so every class always has
      * work. Each lower class keeps its documented share: NORMAL one pick in
      * {@value Priority#URGENT_TURNS} + 1, HIGH one in {@value Priority#URGENT_TURNS} + 1 of the

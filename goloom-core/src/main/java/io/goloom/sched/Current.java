@@ -73,12 +73,15 @@ public final class Current {
                 pp.exitOp(m);
             }
             SchedEvents.preemption(m.sched, m.curg, pp);
-            m.clearPreempt();     // acted on: a pinned goroutine does not yield again at every call
-            if (m.sched.rules().preemptedToBulk() && m.curg.tier() >= G.TIER_NORMAL) {
+            // Acted on: a pinned goroutine does not yield again at every call.
+            boolean forUrgent = m.clearPreempt();
+            if (!forUrgent && m.sched.rules().preemptedToBulk() && m.curg.tier() >= G.TIER_NORMAL) {
                 yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_BULK);   // behind all other work, until its bulk turn
             } else {
+                // The global queue's tail (a CRITICAL or HIGH one: its class's lane). Asked to make
+                // room for an urgent goroutine, a run has not used a slice: not demoted to bulk.
                 m.globalFirst = true;
-                yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_GLOBAL);   // a CRITICAL or HIGH one: its own class's tail
+                yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_GLOBAL);
             }
         }
     }

@@ -610,8 +610,9 @@ final class M extends ForkJoinWorkerThread {
                 }
                 // Go's stealWork runs a victim's due timers too: the goroutines they ready come
                 // to our queue, rather than wait for a victim busy with one long goroutine.
-                if (victim.timers.dueNow() && runTimers(victim.timers) > 0 && (g = pp.runqget(this)) != null) {
-                    return g;
+                if (victim.timers.dueNow() && runTimers(victim.timers) > 0
+                        && ((s.globalQueue.urgentSize() > 0 && (g = urgentPick(s)) != null) || (g = pp.runqget(this)) != null)) {
+                    return g;   // an urgent goroutine a timer readied first: nobody else was asked to make room
                 }
             }
             if (s.terminated) {
@@ -704,14 +705,28 @@ final class M extends ForkJoinWorkerThread {
         return runSeq;
     }
 
-    /** The request was acted on. Goroutine code on this M. */
-    void clearPreempt() {
-        preemptSeq = -1;
+    /**
+     * The request was acted on; returns whether it was for an urgent goroutine ({@link #ANY_RUN}),
+     * so that the yield does not demote the goroutine. Goroutine code on this M.
+     */
+    boolean clearPreempt() {
+        // Atomic: an ANY_RUN that lands as this clears is seen, and so is the urgent goroutine
+        // its readier queued before writing it, which this yield's schedule point then runs.
+        return (int) PREEMPT_SEQ.getAndSet(this, -1) == ANY_RUN;
     }
 
-    /** Asks the goroutine running on this M now, if it is still that run, to yield at its next checkpoint. Sysmon, or a readier. */
+    /**
+     * Asks the goroutine running on this M now, if it is still that run, to yield at its next
+     * checkpoint; leaves a pending {@link #ANY_RUN} alone, which covers this run too and the next.
+     * Sysmon, or a readier.
+     */
     void requestPreempt() {
-        preemptSeq = (int) RUN_SEQ.getOpaque(this);
+        int run = (int) RUN_SEQ.getOpaque(this);
+        for (int seq; (seq = preemptSeq) != ANY_RUN; ) {
+            if (PREEMPT_SEQ.compareAndSet(this, seq, run)) {
+                return;
+            }
+        }
     }
 
     /**

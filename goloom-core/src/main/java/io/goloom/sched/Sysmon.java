@@ -165,12 +165,13 @@ final class Sysmon implements Runnable {
 
     /**
      * The longest sleep between rounds: a quarter of the fair policy's slice (its default's under
-     * another policy) while bulk work exists (queued in the bulk lane, or running as a bulk
-     * pick, which yields as soon as other work waits), else the usual. Without bulk work the
-     * short rounds buy nothing but CPU taken from the carriers.
+     * another policy) while CRITICAL or HIGH goroutines wait (sysmon asks again for them each
+     * round) or bulk work exists (queued in the bulk lane, or running as a bulk pick, which
+     * yields as soon as other work waits), else the usual. Without either the short rounds buy
+     * nothing but CPU taken from the carriers.
      */
     private long maxDelay() {
-        if (!bulkWorkExists()) {
+        if (sched.globalQueue.urgentSize() == 0 && !bulkWorkExists()) {
             return maxDelayNanos;
         }
         return Math.max(MIN_DELAY_NANOS, Math.min(maxDelayNanos, sched.rules().sliceNanos() / 4));
@@ -346,7 +347,7 @@ final class Sysmon implements Runnable {
         boolean acted = false;
         // Read once, so that a round is under one policy.
         PolicyRules rules = sched.rules();
-        long contendedSlice = rules.contendedSliceNanos(), urgentSlice = rules.sliceNanos();
+        long contendedSlice = rules.contendedSliceNanos(), slice = rules.sliceNanos();
         int urgentTier = sched.globalQueue.urgentTier();   // G.TIER_NORMAL when no CRITICAL or HIGH goroutine waits
         int urgentAsks = sched.globalQueue.urgentSize();   // one run asked to yield per waiting goroutine
         ThreadNice threadNice = sched.threadNice;
@@ -393,15 +394,18 @@ final class Sysmon implements Runnable {
                 // (its readier asked already; this is for a request that lapsed), and so does a
                 // bulk pick made with nothing else to run once other work waits. A CRITICAL or
                 // HIGH run yields after a slice while others wait, so that the lower classes'
-                // turns (see Priority) come often. Under the fair policy any other run yields
+                // turns (see Priority) come often, and so does a BULK goroutine in its bulk turn
+                // (under Go's policy, which has no contended slice, it would keep a 10 ms one). Under the fair policy any other run yields
                 // after its slice while others wait (CFS's wake-up preemption and minimum
                 // granularity).
                 int tier = m.runTier();
+                G cur = m.curg;   // racy: a stale one misjudges a BULK goroutine's turn for a round
+                boolean bulkClass = cur != null && cur.tier() == G.TIER_BULK;
                 if (urgentAsks > 0 && tier > urgentTier) {
                     urgentAsks--;
-                    m.requestPreempt();
+                    m.requestPreemptOfAnyRun();
                 } else if (ran >= preemptAfterNanos || ((ran >= contendedSlice || tier == G.TIER_BULK
-                        || (tier < G.TIER_NORMAL && ran >= urgentSlice)) && othersWait(pp))) {
+                        || ((tier < G.TIER_NORMAL || bulkClass) && ran >= slice)) && othersWait(pp))) {
                     m.requestPreempt();
                 }
             }

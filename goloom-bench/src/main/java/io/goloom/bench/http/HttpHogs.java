@@ -137,8 +137,12 @@ public final class HttpHogs implements Workload {
         return planned.compareTo(all) > 0 ? planned : all;
     }
 
+    /** Asked after the Java rounds; none if they ended before the rate was known (their failure is the row's). */
     @Override
     public Optional<GoProgram> goProgram() {
+        if (lastRate <= 0) {
+            return Optional.empty();
+        }
         List<String> args = new ArrayList<>(List.of("-work-us", Long.toString(Http.WORK.toNanos() / 1000),
                 "-hogs", Integer.toString(hogs()), "-hog-work", Integer.toString(HOG_WORK), "--"));
         args.addAll(openLoop(phases, lastRate, true));
