@@ -38,6 +38,20 @@ class PriorityTest {
                 .preemptAfter(Duration.ofHours(1)).retakeAfter(Duration.ofHours(1));
     }
 
+    /** Starts a goroutine that spins on the only P, without checkpoints, until the returned flag is set. */
+    private static AtomicBoolean holdTheOnlyP(GoRuntime rt) throws InterruptedException {
+        AtomicBoolean release = new AtomicBoolean();
+        CountDownLatch holding = new CountDownLatch(1);
+        rt.go("holder", () -> {
+            holding.countDown();
+            while (!release.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        await(holding, WAIT, "the holder to take the only P");
+        return release;
+    }
+
     /**
      * One P held by a goroutine that spins without checkpoints: goroutines of all four classes
      * started meanwhile, BULK first, CRITICAL last, all wait. Once it stops they run most urgent
@@ -47,15 +61,7 @@ class PriorityTest {
     @Timeout(120)
     void classesRunMostUrgentFirst() throws Exception {
         try (GoRuntime rt = oneP("prio-order").build()) {
-            AtomicBoolean release = new AtomicBoolean();
-            CountDownLatch holding = new CountDownLatch(1);
-            rt.go("holder", () -> {
-                holding.countDown();
-                while (!release.get()) {
-                    Thread.onSpinWait();
-                }
-            });
-            await(holding, WAIT, "the holder to take the only P");
+            AtomicBoolean release = holdTheOnlyP(rt);
             ConcurrentLinkedQueue<Priority> order = new ConcurrentLinkedQueue<>();
             CountDownLatch all = new CountDownLatch(4);
             for (Priority p : List.of(Priority.BULK, Priority.NORMAL, Priority.HIGH, Priority.CRITICAL)) {
@@ -75,15 +81,7 @@ class PriorityTest {
     @Timeout(120)
     void classesAreVisibleWhereGoroutinesAre() throws Exception {
         try (GoRuntime rt = oneP("prio-visible").build()) {
-            AtomicBoolean release = new AtomicBoolean();
-            CountDownLatch holding = new CountDownLatch(1);
-            rt.go("holder", () -> {
-                holding.countDown();
-                while (!release.get()) {
-                    Thread.onSpinWait();
-                }
-            });
-            await(holding, WAIT, "the holder to take the only P");
+            AtomicBoolean release = holdTheOnlyP(rt);
             CountDownLatch all = new CountDownLatch(3);
             GoHandle critical = rt.go(Priority.CRITICAL, "urgent-one", all::countDown);
             rt.go(Priority.HIGH, all::countDown);
