@@ -290,6 +290,24 @@ public final class GoRuntime implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Live goroutines counted by class ({@link Priority}), without walking them: the counts
+     * other than NORMAL's are kept as goroutines start and end, NORMAL's is the rest of
+     * {@link #goroutines()} (racy: the counts may mix moments).
+     *
+     * <pre>{@code
+     * int bulk = rt.goroutinesByPriority().get(Priority.BULK);
+     * }</pre>
+     */
+    public Map<Priority, Integer> goroutinesByPriority() {
+        int[] counts = snapshots.goroutineClassCounts(goroutines());
+        Map<Priority, Integer> m = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) {
+            m.put(p, counts[p.ordinal()]);
+        }
+        return m;
+    }
+
     /** Snapshots of the live goroutines, in no particular order. */
     public List<GoHandle> allGoroutines() {
         return snapshots.allGoroutines();

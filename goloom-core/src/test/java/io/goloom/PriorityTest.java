@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -89,6 +90,8 @@ class PriorityTest {
             try {
                 assertEquals(2, rt.urgentQueueLength());
                 assertEquals(1, rt.bulkQueueLength());
+                assertEquals(Map.of(Priority.CRITICAL, 1, Priority.HIGH, 1, Priority.NORMAL, 1, Priority.BULK, 1),
+                        rt.goroutinesByPriority(), "three started goroutines and the holder");
                 SchedTrace t = rt.schedtrace();
                 assertEquals(2, t.urgentQueue());
                 assertEquals(3, t.runQueue());
@@ -102,6 +105,8 @@ class PriorityTest {
                 release.set(true);
             }
             await(all, WAIT, "the three goroutines");
+            TestSupport.awaitCondition(() -> rt.goroutinesByPriority().get(Priority.CRITICAL) == 0
+                    && rt.goroutinesByPriority().get(Priority.BULK) == 0, WAIT, () -> "the counts to drop: " + rt.goroutinesByPriority());
             assertEquals(0, rt.urgentQueueLength());
             assertFalse(rt.schedtrace().line().contains("urgentqueue"), rt.schedtrace().line());
         }

@@ -561,12 +561,27 @@ public final class Scheduler {
         return VirtualThreads.JDK.schedulerOf(thread) instanceof G g && g.cont == cont ? g : null;
     }
 
+    /**
+     * Live goroutines of each class but NORMAL, by {@code G.TIER_*} (NORMAL's slot unused: it is
+     * the rest of the live set). Counted as goroutines join and leave it, so a NORMAL one pays a
+     * class check only.
+     */
+    private final LongAdder[] liveByTier = {new LongAdder(), new LongAdder(), null, new LongAdder()};
+
+    /** Live goroutines of class {@code tier} (not NORMAL), racy. */
+    long liveOfTier(int tier) {
+        return liveByTier[tier].sum();
+    }
+
     /** Adds a starting goroutine to the live set, or rejects it if the runtime is closing. */
     private void register(G g) {
         if (g.system()) {
             return;   // a system goroutine is not in the live set, and outlives the runtime
         }
         allgs.add(g);
+        if (g.tier() != G.TIER_NORMAL) {
+            liveByTier[g.tier()].increment();
+        }
         // Dekker with Shutdown: we add then read closing; it sets closing then counts.
         if (closing) {
             g.markDead();
@@ -587,6 +602,9 @@ public final class Scheduler {
             return;
         }
         allgs.remove(g);
+        if (g.tier() != G.TIER_NORMAL) {
+            liveByTier[g.tier()].decrement();
+        }
         if (closing && allgs.isEmpty()) {
             shutdown.drained();
         }

@@ -101,6 +101,23 @@ public final class Snapshots {
         return sched.allgs.countByState();
     }
 
+    /**
+     * Live goroutines by class ({@code Priority} ordinal), racy: the classes other than NORMAL
+     * are counted as goroutines start and end, NORMAL is the rest of {@code liveCount}.
+     */
+    public int[] goroutineClassCounts(int liveCount) {
+        int[] counts = new int[4];
+        int others = 0;
+        for (int tier = 0; tier < counts.length; tier++) {
+            if (tier != G.TIER_NORMAL) {
+                counts[tier] = (int) sched.liveOfTier(tier);
+                others += counts[tier];
+            }
+        }
+        counts[G.TIER_NORMAL] = Math.max(0, liveCount - others);
+        return counts;
+    }
+
     /** Carrier threads (Ms) alive or being created. */
     public int threads() {
         synchronized (sched.lock) {

@@ -3,6 +3,7 @@ package io.goloom.metrics;
 import io.goloom.GoRuntime;
 import io.goloom.GoroutineState;
 import io.goloom.LatencyHistogram;
+import io.goloom.Priority;
 import io.goloom.ProcStats;
 import io.goloom.SchedTrace;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -45,6 +46,9 @@ import java.util.function.ToLongFunction;
  * <tr><th>name</th><th>type</th><th>extra tags</th><th>what</th></tr>
  * <tr><td>{@code goloom.goroutines}</td><td>gauge</td><td>{@code state}: new, runnable, running, waiting</td>
  *     <td>live goroutines in that state</td></tr>
+ * <tr><td>{@code goloom.goroutines.class}</td><td>gauge</td><td>{@code priority}: critical, high,
+ *     normal, bulk</td><td>live goroutines of that class ({@link io.goloom.Priority}; kept as they
+ *     start and end, no walk)</td></tr>
  * <tr><td>{@code goloom.runqueue.global}</td><td>gauge</td><td></td><td>goroutines in the global queue</td></tr>
  * <tr><td>{@code goloom.runqueue.global.urgent}</td><td>gauge</td><td></td><td>of those, the CRITICAL and
  *     HIGH goroutines ({@link io.goloom.Priority})</td></tr>
@@ -147,6 +151,10 @@ public final class GoloomMetrics implements MeterBinder {
             }
             gauge(registry, "goloom.goroutines", "Live goroutines in this state",
                     r -> states.get(r).get(s), Tags.of("state", s.name().toLowerCase(Locale.ROOT)));
+        }
+        for (Priority p : Priority.values()) {
+            gauge(registry, "goloom.goroutines.class", "Live goroutines of this priority class",
+                    r -> r.goroutinesByPriority().get(p), Tags.of("priority", p.name().toLowerCase(Locale.ROOT)));
         }
         gauge(registry, "goloom.runqueue.global", "Goroutines in the global run queue",
                 GoRuntime::globalQueueLength, Tags.empty());

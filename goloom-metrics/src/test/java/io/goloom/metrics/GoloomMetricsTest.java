@@ -74,6 +74,8 @@ class GoloomMetricsTest {
                 "goloom_goroutines{" + r + ",state=\"running\"}",
                 "goloom_goroutines{" + r + ",state=\"waiting\"}",
                 "goloom_runqueue_global{" + r + "}",
+                "goloom_goroutines_class{priority=\"critical\"," + r + "}",
+                "goloom_goroutines_class{priority=\"bulk\"," + r + "}",
                 "goloom_runqueue_global_urgent{" + r + "}",
                 "goloom_runqueue_global_bulk{" + r + "}",
                 "goloom_runqueue_length{p=\"0\"," + r + "}",
