@@ -73,6 +73,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>from any other thread (a JDK timer, poller or unblocker thread, a platform thread, a
  *       goroutine of another runtime): the global queue, then {@link Idle#wakep()}.
  * </ul>
+ * That is for NORMAL goroutines. One of another class ({@code Priority}) goes, on every path,
+ * to its class's lane of the global queue, then {@link Idle#wakep()}; a CRITICAL or HIGH one
+ * also makes a lower run yield when no P is idle ({@link #preemptLowerRun}).
  *
  * <h2>Locking</h2>
  * One lock ({@link #lock}) guards the {@link GlobalQueue}, the idle-P and idle-M lists and the
