@@ -395,9 +395,9 @@ final class Sysmon implements Runnable {
                 // bulk pick made with nothing else to run once other work waits. A CRITICAL or
                 // HIGH run yields after a slice while others wait, so that the lower classes'
                 // turns (see Priority) come often, and so does a BULK goroutine in its bulk turn
-                // (under Go's policy, which has no contended slice, it would keep a 10 ms one). Under the fair policy any other run yields
-                // after its slice while others wait (CFS's wake-up preemption and minimum
-                // granularity).
+                // (under Go's policy, which has no contended slice, it would keep a 10 ms one).
+                // Under the fair policy any other run yields after its slice while others wait
+                // (CFS's wake-up preemption and minimum granularity).
                 int tier = m.runTier();
                 G cur = m.curg;   // racy: a stale one misjudges a BULK goroutine's turn for a round
                 boolean bulkClass = cur != null && cur.tier() == G.TIER_BULK;
