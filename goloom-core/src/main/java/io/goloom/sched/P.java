@@ -116,7 +116,7 @@ final class P {
      */
     static final int RUNNEXT_SLOW_SCORE = G.TRACK_PERIOD;
 
-    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, HANDOFFS, SCHEDTICK, COUNTERS, LONG_LATENCY;
+    private static final VarHandle STATUS, RUNNEXT, STEALS_OUT, HANDOFFS, SCHEDTICK, SLICE_START, COUNTERS, LONG_LATENCY;
 
     static {
         try {
@@ -127,6 +127,7 @@ final class P {
             HANDOFFS = l.findVarHandle(P.class, "handoffs", long.class);
             LONG_LATENCY = l.findVarHandle(P.class, "longLatencyNanos", long.class);
             SCHEDTICK = l.findVarHandle(P.class, "schedtick", int.class);
+            SLICE_START = l.findVarHandle(P.class, "sliceStart", long.class);
             COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -158,6 +159,12 @@ final class P {
      * sysmon reads it (opaque) to see a run that has lasted too long.
      */
     private int schedtick;
+    /**
+     * When the current time slice began, on the coarse clock ({@link Scheduler#coarseNanos}, up
+     * to a sysmon round early). Written by the owner (opaque) before it publishes the new
+     * {@link #schedtick} (release); sysmon reads it after that tick (acquire).
+     */
+    private long sliceStart;
     /** Runs in a row taken from runnext. */
     int runnextStreak;
     /** Scratch for overflow batches: half a queue plus the goroutine being queued; reused. */
@@ -516,12 +523,18 @@ final class P {
 
     /** A new time slice begins (a run not inherited from runnext). Owner only. */
     void tickSched() {
-        SCHEDTICK.setOpaque(this, schedtick + 1);
+        SLICE_START.setOpaque(this, sched.coarseNanos());
+        SCHEDTICK.setRelease(this, schedtick + 1);
     }
 
-    /** For sysmon. */
-    int schedtickOpaque() {
-        return (int) SCHEDTICK.getOpaque(this);
+    /** For sysmon: the tick, after which {@link #sliceStart()} is that slice's start or a later one's. */
+    int schedtickAcquire() {
+        return (int) SCHEDTICK.getAcquire(this);
+    }
+
+    /** For sysmon, after {@link #schedtickAcquire()}: see {@link #sliceStart}. */
+    long sliceStart() {
+        return (long) SLICE_START.getOpaque(this);
     }
 
     /** Runs started on this P, for sysmon. */

@@ -52,7 +52,7 @@ public final class Snapshots {
         List<SchedTrace.Proc> ps = new ArrayList<>(sched.procs);
         for (P pp : sched.allp) {
             M owner = pp.m;   // race: may lag the status by one transition
-            ps.add(new SchedTrace.Proc(pp.id, pp.isIdle() ? 0 : 1, pp.mountedBy() != null, pp.schedtickOpaque(),
+            ps.add(new SchedTrace.Proc(pp.id, pp.isIdle() ? 0 : 1, pp.mountedBy() != null, pp.schedtickAcquire(),
                     owner != null ? owner.mid : -1, pp.runq.size(), pp.peekRunnext() != null, pp.timers.size()));
         }
         ms.sort(Comparator.comparingInt(m -> m.mid));

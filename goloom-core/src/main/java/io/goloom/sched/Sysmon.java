@@ -9,8 +9,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li><b>asks for preemption</b> of a P's goroutine that has run longer than
  *       {@code preemptAfter} without the P scheduling anew (Go's {@code retake} /
- *       {@code preemptone}): the P's {@code schedtick} has not moved since sysmon first saw it
- *       that long ago, or, under the fair policy, for its {@code slice} while other work waits
+ *       {@code preemptone}): the P's {@code schedtick} has not moved since the slice began
+ *       that long ago (the P stamps the start on the coarse clock; Go's sysmon starts the clock
+ *       when it first sees the tick, a round late), or, under the fair policy, for its {@code slice} while other work waits
  *       for the P ({@link #othersWait}); or at once, when a CRITICAL or HIGH goroutine waits
  *       and the run is of a lower class (one run per waiting goroutine), or the run is a bulk
  *       pick made with nothing else to run and other work waits. The goroutine yields to the
@@ -358,7 +359,7 @@ final class Sysmon implements Runnable {
             if (longLatency != null) {
                 SchedEvents.longScheduleLatency(sched, longLatency[0], pp, longLatency[1]);
             }
-            int tick = pp.schedtickOpaque();
+            int tick = pp.schedtickAcquire();
             long runs = pp.runsOpaque();
             boolean sameRun = runs == seenRuns[i];
             if (!sameRun) {
@@ -386,8 +387,12 @@ final class Sysmon implements Runnable {
                 continue;
             }
             if (tick != seenTick[i]) {
+                // The slice's start as the P stamped it on the coarse clock, which is up to a round
+                // early: Go starts the clock when sysmon first sees the new tick, up to a round late,
+                // so its 10 ms slices ran 10-15 ms here (cpuhog-checkpoint's sleeper p99 13-15 ms).
+                // No earlier than a round ago: the clock may be older after an all-idle park.
                 seenTick[i] = tick;
-                seenTickSince[i] = now;
+                seenTickSince[i] = Math.max(pp.sliceStart(), now - maxDelayNanos);
             } else {
                 long ran = now - seenTickSince[i];
                 // A run of a lower class than a waiting CRITICAL or HIGH goroutine yields at once
