@@ -126,7 +126,10 @@ final class G implements Executor, GoHandle {
      * the thread's start published.
      */
     private byte lanes;
-    /** {@link #yieldTo()} values: the JDK's own yield, {@code Go.yield()} or a preemption under Go's policy, a preemption under the fair policy. */
+    /**
+     * {@link #yieldTo()} values: the JDK's own yield; {@code Go.yield()} or a preemption under
+     * Go's policy; a preemption under the fair policy.
+     */
     static final byte YIELD_LOCAL = 0, YIELD_GLOBAL = 1, YIELD_BULK = 2;
     /** {@link #tier()} values: {@code Priority}'s ordinals. */
     static final int TIER_CRITICAL = 0, TIER_HIGH = 1, TIER_NORMAL = 2, TIER_BULK = 3;

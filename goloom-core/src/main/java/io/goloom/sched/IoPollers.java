@@ -88,18 +88,7 @@ final class IoPollers {
         if (started) {
             return;
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                STARTED.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;   // a class initialisation cannot be abandoned halfway
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(STARTED);   // a class initialisation cannot be abandoned halfway
     }
 
     /** {@link Scheduler#readyForeign} adopted {@code poller}, started by a system goroutine of {@code sched}. */

@@ -284,7 +284,10 @@ public final class Scheduler {
         IoPollers.startIn(this);
     }
 
-    /** A new goroutine of class {@code priority}, or of its creator's (a goroutine of this runtime; else NORMAL) when that is null. */
+    /**
+     * A new goroutine of class {@code priority}, or, when that is null, of its creator's (a
+     * goroutine of this runtime; else NORMAL).
+     */
     private G newG(String name, Runnable task, Priority priority) {
         IoPollers.awaitStarted();
         created.increment();
@@ -380,12 +383,17 @@ public final class Scheduler {
             }
         }
         globrunqput(g);
+        wakeFor(g.tier());
+    }
+
+    /**
+     * After a goroutine of class {@code tier} was put on the global queue: wakes an idle P for
+     * it, and if none is idle, makes a lower class's run yield, as priorities promise (for a
+     * NORMAL one, if the policy makes bulk picks yield to it).
+     */
+    private void wakeFor(int tier) {
         idle.wakep();
-        int tier = g.tier();
-        if ((tier < G.TIER_NORMAL || (tier == G.TIER_NORMAL && rules.readyPreemptsBulk()))
-                && idle.npidle == 0) {
-            // No idle P took it: a lower class's run makes room, as priorities (and, for a bulk
-            // run, the fair policy) promise.
+        if (idle.npidle == 0 && (tier < G.TIER_NORMAL || (tier == G.TIER_NORMAL && rules.readyPreemptsBulk()))) {
             preemptLowerRun(tier);
         }
     }
@@ -463,9 +471,10 @@ public final class Scheduler {
             // Another class: its lane of the global queue, whatever the path (see Priority).
             g.yieldTo(G.YIELD_LOCAL);
             globrunqput(g);
-            idle.wakep();
-            if (tier < G.TIER_NORMAL && Thread.currentThread() != m && idle.npidle == 0) {
-                preemptLowerRun(tier);   // m itself is at a schedule point when it is the caller
+            if (Thread.currentThread() == m) {
+                idle.wakep();   // m is at a schedule point itself: no run need make room
+            } else {
+                wakeFor(tier);
             }
             return;
         }
@@ -633,7 +642,10 @@ public final class Scheduler {
         }
     }
 
-    /** {@link GlobalQueue#getUrgent}: a CRITICAL goroutine, or a HIGH one on HIGH's turn or without one; null if none. Holds a P. */
+    /**
+     * {@link GlobalQueue#getUrgent}: a CRITICAL goroutine, or a HIGH one on HIGH's turn or
+     * without one; null if none. Holds a P.
+     */
     G globrunqgetUrgent(boolean highFirst) {
         synchronized (lock) {
             return globalQueue.getUrgent(highFirst);

@@ -10,6 +10,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -78,29 +79,22 @@ final class ThreadNice {
             throw new UnsupportedOperationException("native access is denied to goloom: " + e.getMessage(), e);
         }
         String[] refused = new String[1];
-        Thread probe = Thread.ofPlatform().name("goloom-nice-probe").unstarted(() -> {
-            int tid = nice.tid(), base = nice.get(tid);
-            int err = nice.set(tid, Math.min(base + 1, Config.MAX_NICE));
-            if (err == 0) {
-                err = nice.set(tid, base);
-            }
-            if (err != 0) {
-                refused[0] = describe(err);
+        CountDownLatch probed = new CountDownLatch(1);   // written before the count-down, read after the await
+        Thread.ofPlatform().name("goloom-nice-probe").start(() -> {
+            try {
+                int tid = nice.tid(), base = nice.get(tid);
+                int err = nice.set(tid, Math.min(base + 1, Config.MAX_NICE));
+                if (err == 0) {
+                    err = nice.set(tid, base);
+                }
+                if (err != 0) {
+                    refused[0] = describe(err);
+                }
+            } finally {
+                probed.countDown();
             }
         });
-        probe.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                probe.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(probed);
         if (refused[0] != null) {
             throw new UnsupportedOperationException(refused[0]);
         }

@@ -141,6 +141,7 @@ public final class GoloomMetrics implements MeterBinder {
         // Locals, not fields: the meter functions must not capture `this`, which holds the
         // runtime strongly (see Lifetime in the class comment).
         ScrapeMemo<Map<GoroutineState, Integer>> states = new ScrapeMemo<>(GoRuntime::goroutinesByState);
+        ScrapeMemo<Map<Priority, Integer>> classes = new ScrapeMemo<>(GoRuntime::goroutinesByPriority);
         ScrapeMemo<List<ProcStats>> procs = new ScrapeMemo<>(GoRuntime::procStats);
         ScrapeMemo<SchedTrace> sched = new ScrapeMemo<>(GoRuntime::schedtrace);
         ScrapeMemo<List<LatencyHistogram>> latency = new ScrapeMemo<>(new SinceLastScrape());
@@ -154,7 +155,7 @@ public final class GoloomMetrics implements MeterBinder {
         }
         for (Priority p : Priority.values()) {
             gauge(registry, "goloom.goroutines.class", "Live goroutines of this priority class",
-                    r -> r.goroutinesByPriority().get(p), Tags.of("priority", p.name().toLowerCase(Locale.ROOT)));
+                    r -> classes.get(r).get(p), Tags.of("priority", p.name().toLowerCase(Locale.ROOT)));
         }
         gauge(registry, "goloom.runqueue.global", "Goroutines in the global run queue",
                 GoRuntime::globalQueueLength, Tags.empty());

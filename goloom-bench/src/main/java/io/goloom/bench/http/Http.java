@@ -76,7 +76,8 @@ public final class Http implements Workload {
                     "--settle", seconds(settle), "--open", seconds(open));
         }
 
-        private static String seconds(Duration d) {
+        /** {@code d} as LoadMain's seconds option. */
+        static String seconds(Duration d) {
             return Double.toString(d.toMillis() / 1000.0);
         }
     }

@@ -72,7 +72,8 @@ public final class HttpHogs implements Workload {
             }
             if (rate <= 0) {
                 List<String> load = Child.java(LoadMain.class.getName(), "256m", List.of(), List.of(
-                        "--warmup", seconds(phases.warmup()), "--saturation", seconds(phases.saturation()),
+                        "--warmup", Http.Phases.seconds(phases.warmup()),
+                        "--saturation", Http.Phases.seconds(phases.saturation()),
                         "--settle", "0", "--open", "0"));
                 Http.Served s = Http.serve(Side.JDK, List.of(), List.of("--work", Integer.toString(work)), load,
                         phases.warmup().plus(phases.saturation()), false);
@@ -190,12 +191,8 @@ public final class HttpHogs implements Workload {
      */
     static List<String> openLoop(Http.Phases phases, double rate, boolean starvable) {
         return Child.java(LoadMain.class.getName(), "256m", List.of(), List.of(
-                "--warmup", "0", "--saturation", "0", "--settle", seconds(phases.warmup().plus(phases.settle())),
-                "--open", seconds(phases.open()), "--rate", Double.toString(rate),
+                "--warmup", "0", "--saturation", "0", "--settle", Http.Phases.seconds(phases.warmup().plus(phases.settle())),
+                "--open", Http.Phases.seconds(phases.open()), "--rate", Double.toString(rate),
                 "--allow-unanswered", Boolean.toString(starvable)));
-    }
-
-    private static String seconds(Duration d) {
-        return Double.toString(d.toMillis() / 1000.0);
     }
 }
