@@ -50,6 +50,12 @@ public interface GoHandle {
     /** Its priority class, fixed at creation (see {@link Priority}). */
     Priority priority();
 
+    /** The name of the default tenant ({@code GoRuntime.defaultTenant()}). */
+    String DEFAULT_TENANT = "default";
+
+    /** The name of its tenant, fixed at creation: {@value #DEFAULT_TENANT} unless it was started in another ({@code GoRuntime.tenant}). */
+    String tenant();
+
     /**
      * How long the goroutine has been parked, if it is {@link GoroutineState#WAITING} now;
      * empty otherwise. Measured on the scheduler's coarse clock: accurate to one sysmon round

@@ -3,6 +3,7 @@ package io.goloom;
 import io.goloom.sched.Config;
 import io.goloom.sched.Scheduler;
 import io.goloom.sched.Snapshots;
+import io.goloom.sched.TenantShare;
 import io.goloom.sched.Timer;
 import io.goloom.sched.VirtualThreads;
 import io.goloom.trace.DebugSettings;
@@ -84,6 +85,8 @@ public final class GoRuntime implements AutoCloseable {
     private final RuntimeMBean mbean;
     /** The execution trace {@code trace=FILE} asked for ({@link DebugSettings}), or null; written at close. */
     private final DebugTrace debugTrace;
+    /** Every tenant's facade object, the default one first; copy-on-write under {@code this}. */
+    private volatile List<Tenant> tenants;
 
     /**
      * Builds the scheduler, then starts the tracer last: its thread reads {@link #sched}, which
@@ -99,6 +102,7 @@ public final class GoRuntime implements AutoCloseable {
         sched.setPolicy(b.policy);
         VirtualThreads.checkAvailable();   // after the Scheduler: see Builder.initJdkAhead
         this.snapshots = sched.snapshots();
+        this.tenants = List.of(new Tenant(sched, sched.tenants().getFirst()));
         sched.startIoPollers();
         RuntimeView view = new View();
         this.mbean = RuntimeMBean.registerSoon(view, b.diagnostics);
@@ -179,7 +183,7 @@ public final class GoRuntime implements AutoCloseable {
     public GoHandle go(String name, Runnable task) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(task, "task");
-        return sched.go(name, task, null);
+        return sched.go(name, task, null, null);
     }
 
     /**
@@ -201,7 +205,7 @@ public final class GoRuntime implements AutoCloseable {
         Objects.requireNonNull(priority, "priority");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(task, "task");
-        return sched.go(name, task, priority);
+        return sched.go(name, task, priority, null);
     }
 
     /**
@@ -224,7 +228,7 @@ public final class GoRuntime implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(task, "task");
         FutureTask<T> future = new FutureTask<>(task);
-        return new GoFuture<>(future, sched.go(name, future, null));
+        return new GoFuture<>(future, sched.go(name, future, null, null));
     }
 
     /**
@@ -246,7 +250,51 @@ public final class GoRuntime implements AutoCloseable {
      * }</pre>
      */
     public ThreadFactory threadFactory(Priority priority) {
-        return sched.threadFactory(priority);
+        return sched.threadFactory(Objects.requireNonNull(priority, "priority"), null);
+    }
+
+    /**
+     * Makes a tenant named {@code name} with {@code weight}, without a goroutine limit: see
+     * {@link Tenant}. Tenants live as long as the runtime.
+     *
+     * <pre>{@code
+     * Tenant search = rt.tenant("search", 300);   // 3x the CPU of a weight-100 tenant while both are busy
+     * search.go(() -> handle(request));
+     * }</pre>
+     *
+     * @param weight {@value TenantShare#MIN_WEIGHT} to {@value TenantShare#MAX_WEIGHT}, as a cgroup's
+     *               {@code cpu.weight}; the default tenant's is {@value TenantShare#DEFAULT_WEIGHT}
+     * @throws IllegalArgumentException if the name is blank or the weight out of range
+     * @throws IllegalStateException if a tenant has that name, or the runtime has
+     *         {@value TenantShare#MAX_TENANTS} tenants (the default one included)
+     */
+    public Tenant tenant(String name, int weight) {
+        return tenant(name, weight, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #tenant(String, int)} with at most {@code maxGoroutines} live goroutines: starting
+     * one more throws {@link RejectedExecutionException} (see "Quota" in {@link Tenant}).
+     *
+     * @throws IllegalArgumentException also if {@code maxGoroutines} is below 1
+     */
+    public synchronized Tenant tenant(String name, int weight, int maxGoroutines) {
+        Objects.requireNonNull(name, "name");
+        Tenant t = new Tenant(sched, sched.newTenant(name, weight, maxGoroutines));
+        List<Tenant> grown = new ArrayList<>(tenants);
+        grown.add(t);
+        tenants = List.copyOf(grown);
+        return t;
+    }
+
+    /** The tenant of every goroutine not started in another: named {@code "default"}, of weight {@value TenantShare#DEFAULT_WEIGHT}. */
+    public Tenant defaultTenant() {
+        return tenants.getFirst();
+    }
+
+    /** Every tenant, the default one first, then in the order they were made. */
+    public List<Tenant> tenants() {
+        return tenants;
     }
 
     /** The number of Ps (Go's GOMAXPROCS). */
@@ -488,6 +536,11 @@ public final class GoRuntime implements AutoCloseable {
     /** CRITICAL and HIGH goroutines waiting in the global run queue now (see {@link Priority}). */
     public int urgentQueueLength() {
         return snapshots.urgentQueueLength();
+    }
+
+    /** Goroutines of tenants other than the default one waiting in their tenants' lanes of the global run queue now (see {@link Tenant}). */
+    public int tenantQueueLength() {
+        return snapshots.tenantQueueLength();
     }
 
     /**

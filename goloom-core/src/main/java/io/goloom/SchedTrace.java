@@ -33,13 +33,15 @@ import java.util.Objects;
  * @param urgentQueue     of those, the CRITICAL and HIGH goroutines (see {@link Priority})
  * @param bulkQueue       of those, the goroutines in its bulk lane: BULK ones, and those
  *                        preempted under the fair policy (see {@link SchedulingPolicy})
+ * @param tenantQueue     of those, the goroutines in the lanes of tenants other than the
+ *                        default one (see {@link Tenant})
  * @param policy          the {@link SchedulingPolicy#name()} in force
  * @param procs           one entry per P, by id
  * @param machines        one entry per M, by id
  */
 public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int threads, int spinningThreads,
                          boolean needSpinning, int idleThreads, int runQueue, int urgentQueue, int bulkQueue,
-                         String policy,
+                         int tenantQueue, String policy,
                          List<Proc> procs,
                          List<Machine> machines) {
 
@@ -84,7 +86,8 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
      * Go's schedtrace line (Go 1.20+ format), without a trailing newline. Under a policy other
      * than Go's, or while the bulk lane holds goroutines, it ends with
      * {@code policy=NAME bulkqueue=N}, and while CRITICAL or HIGH goroutines wait in the global
-     * queue with {@code urgentqueue=N}: fields Go's line does not have.
+     * queue with {@code urgentqueue=N}, and while tenants' goroutines wait in their lanes with
+     * {@code tenantqueue=N}: fields Go's line does not have.
      */
     public String line() {
         StringBuilder sb = new StringBuilder("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(gomaxprocs)
@@ -100,6 +103,9 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
         }
         if (urgentQueue > 0) {
             sb.append(" urgentqueue=").append(urgentQueue);
+        }
+        if (tenantQueue > 0) {
+            sb.append(" tenantqueue=").append(tenantQueue);
         }
         return sb.toString();
     }
@@ -139,7 +145,8 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
      * trace's and goroutine dumps'; empty when the goroutine was caught between states.
      * {@code m} is the M whose {@code curg} is the goroutine in this snapshot, {@code lockedm}
      * the M it is locked to; -1 for none (as Go 1.19 prints nil). A goroutine of a class other
-     * than NORMAL ends with {@code priority=CLASS} (see {@link Priority}), which Go's has not. The goroutines are read after
+     * than NORMAL ends with {@code priority=CLASS} (see {@link Priority}), and one of a tenant
+     * other than the default {@code tenant=NAME} (see {@link Tenant}), which Go's has not. The goroutines are read after
      * this snapshot was taken, so a G line may disagree with the M lines by a transition.
      */
     public String detail(List<GoHandle> goroutines) {
@@ -181,6 +188,9 @@ public record SchedTrace(long uptimeMillis, int gomaxprocs, int idleProcs, int t
                     .append(mByLocked.getOrDefault(g.id(), -1));
             if (g.priority() != Priority.NORMAL) {
                 sb.append(" priority=").append(g.priority());
+            }
+            if (!g.tenant().equals(GoHandle.DEFAULT_TENANT)) {
+                sb.append(" tenant=").append(g.tenant());
             }
             sb.append('\n');
         }

@@ -10,7 +10,8 @@
  *
  * <p><b>The facade</b>: {@link io.goloom.GoRuntime} (build, start goroutines, a
  * {@code ThreadFactory}, observe, close), {@link io.goloom.Go} (what a goroutine calls),
- * {@link io.goloom.GoFuture}, {@link io.goloom.GoTimer} and {@link io.goloom.GoTicker}. It
+ * {@link io.goloom.GoFuture}, {@link io.goloom.GoTimer}, {@link io.goloom.GoTicker} and
+ * {@link io.goloom.Tenant} (a group of goroutines with a weighted CPU share). It
  * builds on {@code io.goloom.sched} (the scheduler) and {@code io.goloom.trace} (the
  * diagnostics), neither of which knows it: dependencies point one way, and
  * {@code LayersTest} keeps them so.

@@ -44,7 +44,7 @@ class LayersTest {
     private static final Set<String> LEAVES = Set.of("GoHandle", "GoroutineState", "WaitReason", "ProcStats",
             "LatencyHistogram", "SchedTrace", "TraceSummary", "GoRuntimeMXBean",
             "SchedulingPolicy", "Priority");
-    private static final Set<String> FACADE = Set.of("GoRuntime", "Go", "GoTimer", "GoTicker", "GoFuture");
+    private static final Set<String> FACADE = Set.of("GoRuntime", "Go", "GoTimer", "GoTicker", "GoFuture", "Tenant");
 
     private static final JavaClasses CORE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -221,6 +221,25 @@ class TraceTest {
         }
     }
 
+    /** A GoCreate names the goroutine's tenant unless it is the default one. */
+    @Test
+    void goCreateCarriesATenantOtherThanTheDefault() throws Exception {
+        Path file = dir.resolve("tenant.json");
+        try (GoRuntime rt = builder("trace-tenant", 1).build()) {
+            Tenant t = rt.tenant("billing", 100);
+            rt.startTrace(file);
+            GoHandle inTenant = t.go(Priority.HIGH, () -> { });
+            GoHandle outside = rt.go(() -> { });
+            assertTrue(inTenant.join(Duration.ofSeconds(10)) && outside.join(Duration.ofSeconds(10)));
+            TestSupport.awaitCondition(() -> rt.goroutines() == 0, Duration.ofSeconds(5), () -> "goroutines to end");
+            rt.stopTrace();
+            assertEquals(2, Trace.check(file, true).count("GoCreate"));
+            String json = Files.readString(file, StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"g\":" + inTenant.id() + ",\"parent\":0,\"priority\":\"HIGH\",\"tenant\":\"billing\"}"), json);
+            assertEquals(1, json.split("\"tenant\":", -1).length - 1, "only the tenant's goroutine has a tenant arg");
+        }
+    }
+
     // ---- checking a trace file ----
 
     /** What {@link #check} found in a trace file. */

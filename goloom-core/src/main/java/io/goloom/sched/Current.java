@@ -75,11 +75,13 @@ public final class Current {
             SchedEvents.preemption(m.sched, m.curg, pp);
             // Acted on: a pinned goroutine does not yield again at every call.
             boolean forUrgent = m.clearPreempt();
-            if (!forUrgent && m.sched.rules().preemptedToBulk() && m.curg.tier() >= G.TIER_NORMAL) {
+            if (!forUrgent && m.sched.rules().preemptedToBulk() && m.curg.tier() >= G.TIER_NORMAL
+                    && m.curg.tenantIndex() == 0) {
                 yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_BULK);   // behind all other work, until its bulk turn
             } else {
-                // The global queue's tail (a CRITICAL or HIGH one: its class's lane). Asked to make
-                // room for an urgent goroutine, a run has not used a slice: not demoted to bulk.
+                // The global queue's tail (a CRITICAL or HIGH one: its class's lane; a tenant's: its
+                // tenant's, whose share bounds it). Asked to make room for an urgent goroutine, a
+                // run has not used a slice: not demoted to bulk.
                 m.globalFirst = true;
                 yieldTo(ExecTrace.GO_PREEMPT, G.YIELD_GLOBAL);
             }

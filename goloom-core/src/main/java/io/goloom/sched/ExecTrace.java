@@ -42,7 +42,7 @@ final class ExecTrace {
 
     // Event types. Each event: header, nanoTime, goroutine id, and the type's arguments (a, b);
     // see Buf.
-    /** A goroutine was started: g = the new one, a = its creator's id (0: not a goroutine), b = its class ({@code G.TIER_*}). */
+    /** A goroutine was started: g = the new one, a = its creator's id (0: not a goroutine), b = its class ({@code G.TIER_*}) | its tenant's index {@code << 2}. */
     static final int GO_CREATE = 1;
     /** An M mounted g on P. */
     static final int GO_START = 2;

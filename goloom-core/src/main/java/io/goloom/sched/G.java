@@ -62,7 +62,8 @@ final class G implements Executor, GoHandle {
     // goroutines ~0.1%: the thread is reached through cont, the sampled runs are chosen by the
     // run generation in status, and there are two timestamps (creation, one scheduling sample
     // that doubles as "parked since"). The creator's id (Go's parentGoid) took it from 64; the
-    // wait reason took the byte of the adopted flag, which parentId now encodes.
+    // wait reason took the byte of the adopted flag, which the creator's id now encodes; the
+    // tenant shares that id's word.
 
     final Scheduler sched;
     /** The JDK's runContinuation of the goroutine's thread: running it mounts the goroutine. */
@@ -74,14 +75,19 @@ final class G implements Executor, GoHandle {
      */
     final long createdNanos;
     /**
-     * The goroutine that created this one (Go's {@code parentGoid}), 0 if created outside the
-     * runtime, {@link #FOREIGN} if adopted (see "Foreign threads").
+     * Two fields in one word: the high 16 bits, the index of the goroutine's tenant
+     * ({@link TenantShare#index}, 0 for the default one); the low 48, sign-extended, the
+     * goroutine that created this one (Go's {@code parentGoid}), 0 if created outside the
+     * runtime, {@link #FOREIGN} if adopted (see "Foreign threads"). A creator's id past
+     * 2<sup>47</sup> (4 years of a million goroutines a second) is kept as 0: it is a diagnostic.
      */
-    private final long parentId;
-    /** {@link #parentId} of an adopted thread: that flag costs no byte of its own. */
+    private final long parentAndTenant;
+    /** The creator of an adopted thread: that flag costs no byte of its own. */
     private static final long FOREIGN = -1;
-    /** {@link #parentId} of a system goroutine ({@link IoPollers}), created or adopted. */
+    /** The creator of a system goroutine ({@link IoPollers}), created or adopted. */
     static final long SYSTEM = -2;
+    private static final int PARENT_BITS = 48;
+    private static final long PARENT_MASK = (1L << PARENT_BITS) - 1, PARENT_MAX = (1L << (PARENT_BITS - 1)) - 1;
 
     /** State and run generation; CAS as in the table above. */
     private volatile int status;
@@ -117,10 +123,11 @@ final class G implements Executor, GoHandle {
      */
     byte waitReason;
     /**
-     * Two small fields in one byte, so that the record keeps its size (see "Layout"): bits 0-1,
-     * where the coming {@code Thread.yield()} goes ({@link #yieldTo()}), and bits 2-3 the
-     * goroutine's priority class ({@link #tier()}). The tier is written once, before the thread
-     * starts; the yield lane by the goroutine just before it yields and by its carrier as the
+     * Three small fields in one byte, so that the record keeps its size (see "Layout"): bits 0-1,
+     * where the coming {@code Thread.yield()} goes ({@link #yieldTo()}), bits 2-3 the
+     * goroutine's priority class ({@link #tier()}), and bit 4 whether it has a tenant of its
+     * own ({@link #queuesGlobally}). The class and the tenant bit are written once, before the
+     * thread starts; the yield lane by the goroutine just before it yields and by its carrier as the
      * continuation unmounts. Those are one after the other (a mount or unmount orders them), so
      * plain read-modify-writes of the byte lose neither; readers elsewhere read the tier, which
      * the thread's start published.
@@ -134,6 +141,7 @@ final class G implements Executor, GoHandle {
     /** {@link #tier()} values: {@code Priority}'s ordinals. */
     static final int TIER_CRITICAL = 0, TIER_HIGH = 1, TIER_NORMAL = 2, TIER_BULK = 3;
     private static final Priority[] PRIORITIES = Priority.values();
+    private static final int TIER_SHIFT = 2, TENANT_BIT = 0x10;
 
     /** Link in the global run queue. Guarded by the scheduler lock. */
     G schedlink;
@@ -141,11 +149,12 @@ final class G implements Executor, GoHandle {
     G allPrev, allNext;
 
     /** A new goroutine: creates its (unstarted) virtual thread with this G as the scheduler. */
-    G(Scheduler sched, long id, long parentId, long createdNanos, Priority priority, String name, Runnable task) {
+    G(Scheduler sched, long id, long parentId, long createdNanos, Priority priority, TenantShare tenant,
+      String name, Runnable task) {
         this.sched = sched;
         this.id = id;
-        this.parentId = parentId;
-        this.lanes = (byte) (priority.ordinal() << 2);
+        this.parentAndTenant = pack(parentId, tenant);
+        this.lanes = lanesOf(priority, tenant);
         this.createdNanos = createdNanos;
         this.status = firstGeneration(id);
         // Safe to publish 'this': the thread is not started, so the JDK calls nothing yet.
@@ -153,14 +162,24 @@ final class G implements Executor, GoHandle {
     }
 
     /** Adopts a virtual thread that inherited a goroutine as its scheduler; see the class comment. */
-    G(Scheduler sched, long id, Runnable cont, boolean system, long createdNanos, Priority priority) {
+    G(Scheduler sched, long id, Runnable cont, boolean system, long createdNanos, Priority priority,
+      TenantShare tenant) {
         this.sched = sched;
         this.id = id;
-        this.parentId = system ? SYSTEM : FOREIGN;
-        this.lanes = (byte) (priority.ordinal() << 2);
+        this.parentAndTenant = pack(system ? SYSTEM : FOREIGN, tenant);
+        this.lanes = lanesOf(priority, tenant);
         this.createdNanos = createdNanos;
         this.status = firstGeneration(id);
         this.cont = cont;
+    }
+
+    private static long pack(long parentId, TenantShare tenant) {
+        long parent = parentId > PARENT_MAX ? 0 : parentId;
+        return (long) tenant.index << PARENT_BITS | parent & PARENT_MASK;
+    }
+
+    private static byte lanesOf(Priority priority, TenantShare tenant) {
+        return (byte) (priority.ordinal() << TIER_SHIFT | (tenant.index != 0 ? TENANT_BIT : 0));
     }
 
     /**
@@ -300,7 +319,28 @@ final class G implements Executor, GoHandle {
 
     @Override
     public long parentId() {
-        return parentId < 0 ? 0 : parentId;
+        long parent = creator();
+        return parent < 0 ? 0 : parent;
+    }
+
+    /** The creator's id as packed: an id, 0, {@link #FOREIGN} or {@link #SYSTEM}. */
+    private long creator() {
+        return parentAndTenant << (Long.SIZE - PARENT_BITS) >> (Long.SIZE - PARENT_BITS);
+    }
+
+    /** Its tenant's {@link TenantShare#index}, fixed at creation. Any thread. */
+    int tenantIndex() {
+        return (int) (parentAndTenant >>> PARENT_BITS);
+    }
+
+    /** Its tenant, fixed at creation (see {@code Tenant}). Any thread. */
+    TenantShare tenantShare() {
+        return sched.tenants.get(tenantIndex());
+    }
+
+    @Override
+    public String tenant() {
+        return tenantShare().name;
     }
 
     @Override
@@ -315,7 +355,16 @@ final class G implements Executor, GoHandle {
 
     /** The priority class as a {@code TIER_*} value: where a ready puts this goroutine. Any thread (see {@link #lanes}). */
     int tier() {
-        return lanes >>> 2 & 3;
+        return lanes >>> TIER_SHIFT & 3;
+    }
+
+    /**
+     * Whether every ready puts it on the global queue: it is not NORMAL (its class's lane), or it
+     * has a tenant of its own (its tenant's lane). One test of the byte, for the ready path.
+     * Any thread (see {@link #lanes}).
+     */
+    boolean queuesGlobally() {
+        return (lanes & (3 << TIER_SHIFT | TENANT_BIT)) != TIER_NORMAL << TIER_SHIFT;
     }
 
     /** Where the coming {@code Thread.yield()} goes: a {@code YIELD_*} value. The goroutine, or its carrier. */
@@ -330,7 +379,7 @@ final class G implements Executor, GoHandle {
 
     /** A system goroutine: not counted, not in dumps, not waited for at close (Go's {@code isSystemGoroutine}). */
     boolean system() {
-        return parentId == SYSTEM;
+        return creator() == SYSTEM;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.goloom.sched;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The global run queue (Go's {@code sched.runq}, a {@code gQueue}): FIFO lists of runnable
  * goroutines linked through {@link G#schedlink}, for work that has no P of its own — readied
@@ -12,7 +15,9 @@ package io.goloom.sched;
  * lane holds BULK goroutines and those preempted under the fair policy
  * ({@code SchedulingPolicy.fair()}): the schedule loop takes from it after every other source,
  * and first when it has waited a {@code bulkTurn} since its last turn ({@link #bulkTurnSince}).
- * Every policy serves every lane, so a goroutine left in the bulk lane by a policy swapped out
+ * Each <b>tenant</b> ({@link TenantShare}) but the default one has a lane too, for its NORMAL
+ * goroutines: a pick takes from the tenant whose virtual runtime is smallest
+ * ({@link #getTenant}). Every policy serves every lane, so a goroutine left in the bulk lane by a policy swapped out
  * still runs. {@link #size()} counts them all, so that every "is there work?" check (idling a
  * P, handing one off, closing) sees every lane.
  *
@@ -68,13 +73,47 @@ final class GlobalQueue {
      */
     private volatile long bulkTurnSince;
 
+    /** Tenants whose lanes are not empty, in no order ({@link TenantShare#activeSlot}). Guarded by lock. */
+    private TenantShare[] active = new TenantShare[8];
+    private int nactive;
+    /** Length of all tenants' lanes: written under lock, read anywhere (volatile). */
+    private volatile int tenantSize;
+    /**
+     * The tenants' virtual clock (CFS's {@code min_vruntime}): never goes back; moved up to the
+     * virtual runtime of each tenant picked, under lock, and to the default tenant's while no
+     * other tenant has runnable goroutines ({@link #defaultRan}). A tenant whose lane fills is
+     * floored to it ({@link TenantShare#floor}). CAS-max by both; read anywhere.
+     */
+    private volatile long tenantClock;
+    /**
+     * A lower bound of the smallest virtual runtime of the tenants in {@link #active}, as of the
+     * last put or pick (charges only raise them): the schedule loop's lock-free "is a tenant
+     * behind the default one?" ({@link #tenantBehind}). Written under lock, read anywhere.
+     */
+    private volatile long tenantMinHint;
+
+    private static final VarHandle TENANT_CLOCK;
+
+    static {
+        try {
+            TENANT_CLOCK = MethodHandles.lookup().findVarHandle(GlobalQueue.class, "tenantClock", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     GlobalQueue(Object lock) {
         this.lock = lock;
     }
 
     /** Racy length of all lanes: see the class comment. Any thread. */
     int size() {
-        return normalSize + urgentSize + bulkSize;
+        return normalSize + urgentSize + bulkSize + tenantSize;
+    }
+
+    /** Racy length of the tenants' lanes. Any thread. */
+    int tenantSize() {
+        return tenantSize;
     }
 
     /** Racy length of the normal lane (one volatile read: the schedule loop's check). Any thread. */
@@ -197,7 +236,109 @@ final class GlobalQueue {
         if (g == null && (g = normal.take()) != null) {
             normalSize--;
         }
+        if (g == null && nactive > 0) {
+            g = takeFrom(active[0], System.nanoTime());
+        }
         return g != null ? g : getBulk(bulkTurnSince);   // draining: the turn's clock no longer matters
+    }
+
+    // ---- tenants' lanes (see TenantShare) ----
+
+    /**
+     * Appends {@code g}, a NORMAL goroutine of tenant {@code t} (not the default one) readied at
+     * {@code readyNanos}, to that tenant's lane; a lane that fills floors its tenant to the
+     * clock. Caller holds the lock.
+     */
+    void putTenant(G g, TenantShare t, long readyNanos) {
+        assert Thread.holdsLock(lock);
+        if (t.queued == 0) {
+            t.floor(tenantClock);
+            if (nactive == active.length) {
+                active = java.util.Arrays.copyOf(active, nactive * 2);
+            }
+            t.activeSlot = nactive;
+            active[nactive++] = t;
+            long v = t.vruntime();
+            if (nactive == 1 || v - tenantMinHint < 0) {
+                tenantMinHint = v;
+            }
+        }
+        t.append(g, readyNanos);
+        tenantSize++;
+    }
+
+    /**
+     * Whether the tenant most behind may be behind the default tenant {@code root}: racy and
+     * lock-free, erring towards yes (see {@link #tenantMinHint}), for the schedule loop to skip
+     * the lock while the default tenant is the one behind. Any thread.
+     */
+    boolean tenantBehind(TenantShare root) {
+        return tenantMinHint - root.vruntime() <= 0;
+    }
+
+    /**
+     * Takes the head of the lane of the tenant whose virtual runtime is smallest, to run at
+     * {@code now}; null if no lane has goroutines, or if {@code rootHasWork} (the caller's P has
+     * the default tenant's goroutines to run) and the default tenant {@code root} is further
+     * behind. Each pick floors {@code root} to the clock, so that while tenants have work the
+     * default tenant cannot bank CPU it did not use. O(tenants with runnable goroutines).
+     * Caller holds the lock.
+     */
+    G getTenant(TenantShare root, boolean rootHasWork, long now) {
+        assert Thread.holdsLock(lock);
+        if (nactive == 0) {
+            return null;
+        }
+        TenantShare best = active[0];
+        long bestV = best.vruntime();
+        for (int i = 1; i < nactive; i++) {
+            long v = active[i].vruntime();
+            if (v - bestV < 0) {
+                best = active[i];
+                bestV = v;
+            }
+        }
+        tenantMinHint = bestV;
+        root.floor(tenantClock);
+        if (rootHasWork && root.vruntime() - bestV < 0) {
+            return null;
+        }
+        advanceClock(bestV);
+        return takeFrom(best, now);
+    }
+
+    /** The head of {@code t}'s lane (not empty), to run at {@code now}. Caller holds the lock. */
+    private G takeFrom(TenantShare t, long now) {
+        G g = t.take(now);
+        tenantSize--;
+        if (t.queued == 0) {
+            TenantShare last = active[--nactive];
+            active[t.activeSlot] = last;
+            last.activeSlot = t.activeSlot;
+            active[nactive] = null;
+            t.activeSlot = -1;
+        }
+        return g;
+    }
+
+    /**
+     * A run of the default tenant {@code root} ended: while no other tenant has runnable
+     * goroutines, the clock follows it (one CAS per {@link TenantShare#LAG_NANOS} of its CPU),
+     * so that a tenant whose lane fills later starts level with it. Any thread.
+     */
+    void defaultRan(TenantShare root) {
+        long v = root.vruntime();
+        if (tenantSize == 0 && v - tenantClock > root.virtual(TenantShare.LAG_NANOS)) {
+            advanceClock(v);
+        }
+    }
+
+    private void advanceClock(long v) {
+        for (long c; v - (c = tenantClock) > 0; ) {
+            if (TENANT_CLOCK.compareAndSet(this, c, v)) {
+                return;
+            }
+        }
     }
 
     /**

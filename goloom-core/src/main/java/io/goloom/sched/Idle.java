@@ -372,6 +372,9 @@ final class Idle {
                     g = sched.globalQueue.getUrgent(false);
                 }
                 if (g == null) {
+                    g = sched.globalQueue.getTenant(sched.tenants.root(), false, System.nanoTime());
+                }
+                if (g == null) {
                     g = sched.globalQueue.getBulk(sched.coarseNanos());
                     m.pickedBulk = true;   // nothing else to run, as in findRunnable
                 }

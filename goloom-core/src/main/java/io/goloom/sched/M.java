@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * first; runnext and the local queue; the global queue (a batch); the CRITICAL and HIGH lanes;
  * stealing (up to {@link #STEAL_TRIES} rounds over the other Ps in random order, half of a
  * victim's queue, its runnext in the last round, its due timers); the bulk lane (see
- * {@link GlobalQueue}). Then it
+ * {@link GlobalQueue}). Tenants' lanes ({@link TenantShare}) come before the 61st-tick check
+ * when the tenant most behind is behind the default tenant, or this P has none of the default
+ * tenant's work, and again after stealing. Then it
  * drops its P and parks, following the "Spinning Ms" protocol in {@link Idle}.
  *
  * <p>It is a {@code ForkJoinWorkerThread} only so that the JDK's spin-then-park code can ask it
@@ -96,6 +98,21 @@ final class M extends ForkJoinWorkerThread {
      * a loaded machine, where the OS ran sysmon late; this one lags by a few runs.
      */
     private long lastNow;
+    /**
+     * With tenants ({@link TenantShare}): when this M's last charged run ended, so that a run
+     * picked straight after it (runnext, the local queue, a tenant's lane) is charged from there
+     * without a clock read of its own; 0 once this M has looked further (stealing) or parked,
+     * time that is nobody's run. This M only.
+     */
+    private long chargeFrom;
+    /**
+     * Run time of the default tenant's goroutines on this M not yet added to it: one add per
+     * {@link #ROOT_FLUSH_NANOS}, not per run (two shared counters every Ps' runs would write,
+     * which cost a ping-pong round trip ~80 ns). This M only.
+     */
+    private long rootPending;
+    /** See {@link #rootPending}: the default tenant's virtual runtime lags by at most this per M. */
+    private static final long ROOT_FLUSH_NANOS = 50_000;
 
     /**
      * Set by a preempted goroutine as it yields: the next pick takes the global queue's head
@@ -316,6 +333,9 @@ final class M extends ForkJoinWorkerThread {
      * @return false when the runtime terminated
      */
     private boolean stoplockedm() {
+        if (chargeFrom != 0) {
+            endChargedStreak();
+        }
         P pp = p;
         if (pp != null) {
             p = null;
@@ -361,17 +381,33 @@ final class M extends ForkJoinWorkerThread {
         setSpinHint(!pp.runq.isEmpty());
         g.lastP = (short) pp.id;
         g.waitReason = 0;   // a reason is said again before each park (Go.setWaitReason)
-        if (G.tracked(running)) {
-            long now = System.nanoTime();
-            lastNow = now;
-            long latency = now - g.schedNanos;
-            pp.sampleLatency(latency);
-            if (inheritTime) {
-                pp.noteRunnextLatency(latency);
+        // With tenants every run is timed, for its tenant's share (see TenantShare).
+        final boolean charged = sched.tenants.on;
+        final boolean tracked = G.tracked(running);
+        long start = 0;
+        if (tracked || (charged && chargeFrom == 0)) {
+            start = System.nanoTime();
+            lastNow = start;
+        } else if (charged) {
+            start = chargeFrom;   // a straight pick: this run starts where the last one ended
+        }
+        if (tracked || charged) {
+            long latency = start - g.schedNanos;
+            if (charged && g.tenantIndex() != 0) {
+                g.tenantShare().addWait(latency);   // stamped at every ready: exact
             }
-            g.schedNanos = now;
-            if (latency >= SchedEvents.LONG_LATENCY_NANOS) {
-                pp.noteLongLatency(g.id, latency);   // sysmon records it (see SchedEvents)
+            if (tracked) {
+                pp.sampleLatency(latency);
+                if (inheritTime) {
+                    pp.noteRunnextLatency(latency);
+                }
+                g.schedNanos = start;
+                if (latency >= SchedEvents.LONG_LATENCY_NANOS) {
+                    pp.noteLongLatency(g.id, latency);   // sysmon records it (see SchedEvents)
+                }
+                if (charged && g.tenantIndex() == 0) {
+                    sched.tenants.root().addWait(latency * G.TRACK_PERIOD);   // one run in TRACK_PERIOD is sampled
+                }
             }
         }
         curg = g;
@@ -395,6 +431,9 @@ final class M extends ForkJoinWorkerThread {
             t.printStackTrace(sched.diagnostics());
         }
         curg = null;
+        if (charged) {
+            endCharged(g, start);
+        }
         // Go.blocking may have swapped the P while the goroutine ran; sysmon may have taken it.
         P after = p;
         if (!after.unmount(this)) {
@@ -426,6 +465,41 @@ final class M extends ForkJoinWorkerThread {
         }
         if (dead) {
             sched.goexit(g);   // after the GoEnd: once a runtime has no goroutines, every end is recorded
+        }
+    }
+
+    /** Charges {@code g}'s run, which started at {@code start}, to its tenant (see {@link TenantShare}). */
+    private void endCharged(G g, long start) {
+        long end = System.nanoTime();
+        lastNow = end;
+        chargeFrom = end;
+        TenantShare t = g.tenantShare();
+        if (t.index == 0) {
+            rootPending += end - start;
+            if (rootPending >= ROOT_FLUSH_NANOS) {
+                flushRootCharge();
+            }
+            return;
+        }
+        t.charge(end - start);
+        if (g.tier() == G.TIER_NORMAL) {
+            t.endRun(end);   // it came from its tenant's lane
+        }
+    }
+
+    /** Adds {@link #rootPending} to the default tenant. This M. */
+    private void flushRootCharge() {
+        TenantShare root = sched.tenants.root();
+        root.charge(rootPending);
+        rootPending = 0;
+        sched.globalQueue.defaultRan(root);
+    }
+
+    /** This M stops running goroutines for a while (it steals, or parks): what follows is nobody's run. This M. */
+    private void endChargedStreak() {
+        chargeFrom = 0;
+        if (rootPending > 0) {
+            flushRootCharge();
         }
     }
 
@@ -521,6 +595,16 @@ final class M extends ForkJoinWorkerThread {
                     return g;
                 }
             }
+            // Tenants (see TenantShare): the one most behind, unless this P has the default
+            // tenant's work and the default tenant is further behind.
+            if (s.globalQueue.tenantSize() > 0) {
+                boolean rootHasWork = !pp.runqEmpty() || s.globalQueue.normalSize() > 0;
+                if ((!rootHasWork || s.globalQueue.tenantBehind(s.tenants.root()))
+                        && (g = s.globrunqgetTenant(rootHasWork)) != null) {
+                    inheritTime = false;
+                    return g;
+                }
+            }
             if ((pp.schedtick() % GLOBAL_QUEUE_TICK == 0 && s.globalQueue.normalSize() > 0)
                     || (globalTurn && s.globalQueue.normalSize() > 1)) {
                 if ((g = s.globrunqget(pp, 1)) != null) {
@@ -532,6 +616,9 @@ final class M extends ForkJoinWorkerThread {
                 return g;
             }
             flushTraceEnd();   // no straight pick: the run that ended is written now, stamped now
+            if (chargeFrom != 0) {
+                endChargedStreak();
+            }
             if (s.globalQueue.normalSize() > 0 && (g = s.globrunqget(pp, 0)) != null) {
                 inheritTime = false;
                 return g;
@@ -540,6 +627,10 @@ final class M extends ForkJoinWorkerThread {
                 return g;
             }
             if (s.idle.startSpinning(this) && (g = stealWork(pp)) != null) {
+                inheritTime = false;
+                return g;
+            }
+            if (s.globalQueue.tenantSize() > 0 && (g = s.globrunqgetTenant(false)) != null) {
                 inheritTime = false;
                 return g;
             }
@@ -658,6 +749,9 @@ final class M extends ForkJoinWorkerThread {
      * @return true with a P acquired, false when the runtime terminated
      */
     private boolean stopm() {
+        if (chargeFrom != 0) {
+            endChargedStreak();   // after a run whose P sysmon took (exitsyscall)
+        }
         if (!sched.idle.mput(this)) {
             return false;
         }

@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code Scheduler}: this file; where a readied goroutine goes, hand-off.
  *   <li>{@link G} (status state machine), {@link P} (ownership, runnext, counters),
  *       {@link RunQueue} (memory ordering), {@link M} (the schedule loop, stealing).
- *   <li>{@link GlobalQueue}: the global run queue, with the priority classes' and the bulk lanes.
+ *   <li>{@link GlobalQueue}: the global run queue, with the priority classes', the bulk and the tenants' lanes.
+ *   <li>{@link TenantShare}, {@link Tenants}: a tenant's weighted share (virtual runtime, lane,
+ *       quota, counters), and the runtime's tenants by index.
  *   <li>{@link PolicyRules}: what differs between scheduling policies, read once per decision.
  *   <li>{@link Idle}: idle Ps and Ms and spinning Ms, both halves of "no lost wake-ups".
  *   <li>{@link Sysmon}: preemption requests, retakes, timers nobody else runs;
@@ -73,9 +75,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>from any other thread (a JDK timer, poller or unblocker thread, a platform thread, a
  *       goroutine of another runtime): the global queue, then {@link Idle#wakep()}.
  * </ul>
- * That is for NORMAL goroutines. One of another class ({@code Priority}) goes, on every path,
- * to its class's lane of the global queue, then {@link Idle#wakep()}; a CRITICAL or HIGH one
- * also makes a lower run yield when no P is idle ({@link #preemptLowerRun}).
+ * That is for NORMAL goroutines of the default tenant. One of another class ({@code Priority})
+ * goes, on every path, to its class's lane of the global queue, and a NORMAL one of another
+ * tenant to its tenant's lane ({@link TenantShare}), then {@link Idle#wakep()}; a CRITICAL or
+ * HIGH one also makes a lower run yield when no P is idle ({@link #preemptLowerRun}).
  *
  * <h2>Locking</h2>
  * One lock ({@link #lock}) guards the {@link GlobalQueue}, the idle-P and idle-M lists and the
@@ -112,6 +115,8 @@ public final class Scheduler {
     final Object lock = new Object();
 
     final GlobalQueue globalQueue = new GlobalQueue(lock);
+    /** The runtime's tenants (see {@link TenantShare}). */
+    final Tenants tenants = new Tenants(TenantShare.DEFAULT_WEIGHT);
     final Idle idle;
     final Sysmon sysmon;
     final Shutdown shutdown;
@@ -152,9 +157,12 @@ public final class Scheduler {
     private final class GoroutineFactory implements ThreadFactory {
         /** The class of the goroutines it makes, or null for their creator's. */
         private final Priority priority;
+        /** Their tenant, or null for their creator's. */
+        private final TenantShare tenant;
 
-        GoroutineFactory(Priority priority) {
+        GoroutineFactory(Priority priority, TenantShare tenant) {
             this.priority = priority;
+            this.tenant = tenant;
         }
 
         @Override
@@ -162,11 +170,11 @@ public final class Scheduler {
             if (closing) {
                 throw rejected();
             }
-            return newG("", task, priority).thread();
+            return newG("", task, priority, tenant).thread();
         }
     }
 
-    private final ThreadFactory threadFactory = new GoroutineFactory(null);
+    private final ThreadFactory threadFactory = new GoroutineFactory(null, null);
 
     /** Goroutines locked to their M ({@code Go.lockOSThread}), by goroutine. Written under lock. */
     private final ConcurrentHashMap<G, M> lockedTo = new ConcurrentHashMap<>();
@@ -247,12 +255,15 @@ public final class Scheduler {
 
     // ---- creating goroutines ----
 
-    /** Starts a goroutine of class {@code priority}, or of its creator's class when that is null. */
-    public GoHandle go(String name, Runnable task, Priority priority) {
+    /**
+     * Starts a goroutine of class {@code priority} in {@code tenant}; for either that is null,
+     * its creator's.
+     */
+    public GoHandle go(String name, Runnable task, Priority priority, TenantShare tenant) {
         if (closing) {
             throw rejected();
         }
-        G g = newG(name, task, priority);
+        G g = newG(name, task, priority, tenant);
         g.thread().start();
         return g;
     }
@@ -261,9 +272,43 @@ public final class Scheduler {
         return threadFactory;
     }
 
-    /** A factory of goroutines of class {@code priority}. */
-    public ThreadFactory threadFactory(Priority priority) {
-        return new GoroutineFactory(Objects.requireNonNull(priority, "priority"));
+    /** A factory of goroutines of class {@code priority} in {@code tenant}; for either that is null, the creator's. */
+    public ThreadFactory threadFactory(Priority priority, TenantShare tenant) {
+        return new GoroutineFactory(priority, tenant);
+    }
+
+    // ---- tenants (see TenantShare) ----
+
+    /**
+     * A new tenant (see {@code GoRuntime.tenant}).
+     *
+     * @throws IllegalArgumentException naming the bad value and the accepted range
+     * @throws IllegalStateException if the name is taken or the runtime has its most tenants
+     */
+    public TenantShare newTenant(String name, int weight, int maxGoroutines) {
+        return tenants.create(name, weight, maxGoroutines);
+    }
+
+    /** Every tenant, the default one first. */
+    public List<TenantShare> tenants() {
+        return tenants.list();
+    }
+
+    /** Nanoseconds {@code t} starved up to now (see {@link TenantShare#starveNanos}). */
+    public long starveNanos(TenantShare t) {
+        return t.starveNanos(lock, System.nanoTime());
+    }
+
+    /** Live goroutines of tenant {@code t}, racy: the default tenant's are the rest of the live set. */
+    public int goroutinesOf(TenantShare t) {
+        if (t.index != 0) {
+            return t.goroutines();
+        }
+        int others = 0;
+        for (TenantShare o : tenants.list()) {
+            others += o.index != 0 ? o.goroutines() : 0;
+        }
+        return Math.max(0, allgs.size() - others);
     }
 
     /**
@@ -271,12 +316,12 @@ public final class Scheduler {
      * APIs are adopted as system goroutines too. For {@link IoPollers} only.
      */
     void goSystem(String name, Runnable task) {
-        new G(this, newGoid(), G.SYSTEM, System.nanoTime(), Priority.NORMAL, name, task).thread().start();
+        new G(this, newGoid(), G.SYSTEM, System.nanoTime(), Priority.NORMAL, tenants.root(), name, task).thread().start();
     }
 
     /** A system goroutine for an existing thread's continuation ({@link IoPollers} taking pollers over). */
     G newSystemG(Runnable cont) {
-        return new G(this, newGoid(), cont, true, System.nanoTime(), Priority.NORMAL);
+        return new G(this, newGoid(), cont, true, System.nanoTime(), Priority.NORMAL, tenants.root());
     }
 
     /** Hosts the JDK's I/O pollers if nobody does; once, right after the runtime is built. See {@link IoPollers}. */
@@ -285,16 +330,17 @@ public final class Scheduler {
     }
 
     /**
-     * A new goroutine of class {@code priority}, or, when that is null, of its creator's (a
-     * goroutine of this runtime; else NORMAL).
+     * A new goroutine of class {@code priority} in {@code tenant}; for either that is null, its
+     * creator's (a goroutine of this runtime; else NORMAL in the default tenant).
      */
-    private G newG(String name, Runnable task, Priority priority) {
+    private G newG(String name, Runnable task, Priority priority, TenantShare tenant) {
         IoPollers.awaitStarted();
         created.increment();
         G parent = Current.g();
         boolean ours = parent != null && parent.sched == this;
         G g = new G(this, newGoid(), ours ? parent.id : 0, creationNanos(parent),
-                priority != null ? priority : ours ? parent.priority() : Priority.NORMAL, name, task);
+                priority != null ? priority : ours ? parent.priority() : Priority.NORMAL,
+                tenant != null ? tenant : ours ? parent.tenantShare() : tenants.root(), name, task);
         g.thread().setUncaughtExceptionHandler(uncaughtHandler);
         return g;
     }
@@ -358,8 +404,8 @@ public final class Scheduler {
         if (tr != null) {
             traceReady(tr, g, prev);
         }
-        if (G.nextRunTracked(before)) {
-            g.schedNanos = System.nanoTime();
+        if (G.nextRunTracked(before) || g.tenantIndex() != 0) {
+            g.schedNanos = System.nanoTime();   // a tenant's goroutine: its wait is counted for every run
         }
         if (terminated) {
             shutdown.runAfterClose(g);
@@ -440,7 +486,7 @@ public final class Scheduler {
     private void traceReady(ExecTrace tr, G g, int prev) {
         if (prev == G.S_NEW) {
             if (!g.system()) {   // as in a dump: the JDK's pollers are not the program's goroutines
-                tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), g.tier());
+                tr.record(this, ExecTrace.GO_CREATE, -1, g.id, g.parentId(), g.tier() | (long) g.tenantIndex() << 2);
             }
             return;
         }
@@ -466,15 +512,14 @@ public final class Scheduler {
 
     /** The placements of "Where a readied goroutine goes" for a caller on {@code m}, which owns {@code pp}. */
     private void readyOnOwnP(G g, int prev, M m, P pp) {
-        int tier = g.tier();
-        if (tier != G.TIER_NORMAL) {
-            // Another class: its lane of the global queue, whatever the path (see Priority).
+        if (g.queuesGlobally()) {
+            // Another class, or a tenant: its lane of the global queue, whatever the path.
             g.yieldTo(G.YIELD_LOCAL);
             globrunqput(g);
             if (Thread.currentThread() == m) {
                 idle.wakep();   // m is at a schedule point itself: no run need make room
             } else {
-                wakeFor(tier);
+                wakeFor(g.tier());
             }
             return;
         }
@@ -555,7 +600,8 @@ public final class Scheduler {
                     if (closing) {
                         throw rejected();
                     }
-                    g = new G(this, newGoid(), cont, via.system(), creationNanos(Current.g()), via.priority());
+                    g = new G(this, newGoid(), cont, via.system(), creationNanos(Current.g()), via.priority(),
+                            via.tenantShare());
                     VirtualThreads.JDK.setScheduler(thread, g);   // before ready: the queue publishes it with g
                     if (g.system()) {
                         IoPollers.adopted(thread);
@@ -590,6 +636,14 @@ public final class Scheduler {
         if (g.system()) {
             return;   // a system goroutine is not in the live set, and outlives the runtime
         }
+        if (g.tenantIndex() != 0) {
+            try {
+                g.tenantShare().enter(name);
+            } catch (RejectedExecutionException e) {
+                g.markDead();
+                throw e;
+            }
+        }
         allgs.add(g);
         if (g.tier() != G.TIER_NORMAL) {
             liveByTier[g.tier()].increment();
@@ -617,6 +671,9 @@ public final class Scheduler {
         if (g.tier() != G.TIER_NORMAL) {
             liveByTier[g.tier()].decrement();
         }
+        if (g.tenantIndex() != 0) {
+            g.tenantShare().exit();
+        }
         if (closing && allgs.isEmpty()) {
             shutdown.drained();
         }
@@ -625,8 +682,9 @@ public final class Scheduler {
     // ---- the global queue (see GlobalQueue) ----
 
     /**
-     * Appends {@code g} to the global queue's lane for its class: the normal lane, a CRITICAL
-     * or HIGH one's, or the bulk lane (or, after termination, runs it on the fallback carrier).
+     * Appends {@code g} to the global queue's lane for its class: the normal lane (or its
+     * tenant's), a CRITICAL or HIGH one's, or the bulk lane (or, after termination, runs it on
+     * the fallback carrier).
      */
     void globrunqput(G g) {
         synchronized (lock) {
@@ -635,7 +693,13 @@ public final class Scheduler {
                 return;
             }
             switch (g.tier()) {
-                case G.TIER_NORMAL -> globalQueue.put(g);
+                case G.TIER_NORMAL -> {
+                    if (g.tenantIndex() == 0) {
+                        globalQueue.put(g);
+                    } else {
+                        globalQueue.putTenant(g, g.tenantShare(), g.schedNanos);   // ready stamped it
+                    }
+                }
                 case G.TIER_BULK -> globalQueue.putBulk(g, coarseNanos);
                 default -> globalQueue.putUrgent(g);
             }
@@ -670,6 +734,17 @@ public final class Scheduler {
      */
     boolean bulkTurnDue() {
         return coarseNanos - globalQueue.bulkTurnSince() >= rules.bulkTurnNanos();
+    }
+
+    /**
+     * {@link GlobalQueue#getTenant}: a goroutine of the tenant most behind, or null if none waits
+     * or {@code rootHasWork} and the default tenant is further behind. Holds a P.
+     */
+    G globrunqgetTenant(boolean rootHasWork) {
+        long now = System.nanoTime();
+        synchronized (lock) {
+            return globalQueue.getTenant(tenants.root(), rootHasWork, now);
+        }
     }
 
     /** The bulk lane's head, or null if it is empty. Holds a P. */

@@ -31,7 +31,7 @@ public final class Snapshots {
 
     /** Go's {@code schedtrace} line and {@code scheddetail} records. */
     public SchedTrace schedtrace() {
-        int idleProcs, threads, idleThreads = 0, runQueue, urgentQueue, bulkQueue;
+        int idleProcs, threads, idleThreads = 0, runQueue, urgentQueue, bulkQueue, tenantQueue;
         boolean need;
         List<M> ms;
         Set<M> idle = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -41,6 +41,7 @@ public final class Snapshots {
             threads = id.mcount();
             runQueue = sched.globalQueue.size();
             urgentQueue = sched.globalQueue.urgentSize();
+            tenantQueue = sched.globalQueue.tenantSize();
             bulkQueue = sched.globalQueue.bulkSize();
             need = id.needSpinning;
             for (M m = id.idleMs(); m != null; m = m.idleLink) {
@@ -70,7 +71,7 @@ public final class Snapshots {
                     m.spinning, idle.contains(m), locked != null ? locked.id : -1));
         }
         return new SchedTrace((System.nanoTime() - sched.startNanos) / 1_000_000, sched.procs, idleProcs, threads,
-                id.nmspinning.get(), need, idleThreads, runQueue, urgentQueue, bulkQueue, sched.policy().name(), ps, machines);
+                id.nmspinning.get(), need, idleThreads, runQueue, urgentQueue, bulkQueue, tenantQueue, sched.policy().name(), ps, machines);
     }
 
     /** Each P's schedule-latency histogram (ready to running, sampled). */
@@ -133,6 +134,11 @@ public final class Snapshots {
     /** The CRITICAL and HIGH goroutines waiting in the global run queue (racy): see {@code Priority}. */
     public int urgentQueueLength() {
         return sched.globalQueue.urgentSize();
+    }
+
+    /** The goroutines waiting in the lanes of tenants other than the default one (racy): see {@code Tenant}. */
+    public int tenantQueueLength() {
+        return sched.globalQueue.tenantSize();
     }
 
     /** The length of the global run queue's bulk lane (racy): see {@code SchedulingPolicy} and {@code Priority}. */

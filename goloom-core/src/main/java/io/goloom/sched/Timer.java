@@ -237,7 +237,7 @@ public final class Timer {
             case TASK -> ((Runnable) target).run();
             default -> {
                 try {
-                    sched.go("", (Runnable) target, null);
+                    sched.go("", (Runnable) target, null, null);
                 } catch (RejectedExecutionException e) {
                     sched.diagnostics().println("goloom: an afterFunc timer of runtime \"" + sched.name()
                             + "\" fired after close() began; its function did not run: " + target);

@@ -30,7 +30,8 @@ import static io.goloom.sched.ExecTrace.*;
  *       {@code GoUnblock}, {@code GoSched}, {@code GoPreempt}) on the recording thread's track,
  *       P events ({@code Handoff}, {@code Steal}, {@code ProcStart}, {@code ProcStop},
  *       {@code TimerFire}) on the P's track. A {@code GoCreate} of a goroutine of a class other
- *       than NORMAL has a {@code priority} arg.
+ *       than NORMAL has a {@code priority} arg, and one of a tenant other than the default a
+ *       {@code tenant} arg (its name).
  *   <li>An unblock that was followed by a run of the goroutine it readied becomes a flow
  *       ({@code ph "s"} at the unblock, {@code "f"} at the run's start, same id), drawn as an
  *       arrow from the readier to the readied.
@@ -214,8 +215,12 @@ final class TraceJson {
             }
             case GO_CREATE -> {
                 StringBuilder e = instant("GoCreate", tid, t).append("\"g\":").append(g).append(",\"parent\":").append(a);
-                if (b != G.TIER_NORMAL) {
-                    e.append(",\"priority\":\"").append(G.priorityOf((int) b)).append('"');
+                int tier = (int) (b & 3), tenant = (int) (b >>> 2);
+                if (tier != G.TIER_NORMAL) {
+                    e.append(",\"priority\":\"").append(G.priorityOf(tier)).append('"');
+                }
+                if (tenant != 0) {
+                    e.append(",\"tenant\":\"").append(sched.tenants.get(tenant).name).append('"');
                 }
                 endInstant();
             }

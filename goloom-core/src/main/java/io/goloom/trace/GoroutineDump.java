@@ -20,7 +20,8 @@ import java.util.Optional;
  * grouped by state and identical stack, the biggest group first, each with its count, its
  * wait reason (the {@link WaitReason} that the trace and scheddetail print too, and the call
  * it waits in), the range of how long its members have waited, its stack, and its members
- * (id, name, wait, creator, and the priority class unless it is NORMAL; the first
+ * (id, name, wait, creator, the priority class unless it is NORMAL, and the tenant unless it is
+ * the default one; the first
  * {@value #LISTED_PER_GROUP}, then the other ids).
  *
  * <pre>
@@ -128,6 +129,9 @@ public final class GoroutineDump {
             out.append(e.g().parentId() == 0 ? ", created outside the runtime" : ", created by goroutine " + e.g().parentId());
             if (e.g().priority() != Priority.NORMAL) {
                 out.append(", priority ").append(e.g().priority().name());
+            }
+            if (!e.g().tenant().equals(GoHandle.DEFAULT_TENANT)) {
+                out.append(", tenant ").append(e.g().tenant());
             }
             out.append('\n');
         }

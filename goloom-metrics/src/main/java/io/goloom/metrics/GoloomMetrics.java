@@ -6,6 +6,7 @@ import io.goloom.LatencyHistogram;
 import io.goloom.Priority;
 import io.goloom.ProcStats;
 import io.goloom.SchedTrace;
+import io.goloom.Tenant;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +54,8 @@ import java.util.function.ToLongFunction;
  * <tr><td>{@code goloom.runqueue.global}</td><td>gauge</td><td></td><td>goroutines in the global queue</td></tr>
  * <tr><td>{@code goloom.runqueue.global.urgent}</td><td>gauge</td><td></td><td>of those, the CRITICAL and
  *     HIGH goroutines ({@link io.goloom.Priority})</td></tr>
+ * <tr><td>{@code goloom.runqueue.global.tenants}</td><td>gauge</td><td></td><td>of those, the goroutines
+ *     in the lanes of tenants other than the default one ({@link Tenant})</td></tr>
  * <tr><td>{@code goloom.runqueue.global.bulk}</td><td>gauge</td><td></td><td>of those, the goroutines in
  *     its bulk lane: BULK ones, and CPU hogs preempted under the fair policy
  *     ({@link io.goloom.SchedulingPolicy})</td></tr>
@@ -80,6 +84,14 @@ import java.util.function.ToLongFunction;
  * <tr><td>{@code goloom.timers.fired}</td><td>function counter</td><td></td><td>timers fired</td></tr>
  * <tr><td>{@code goloom.schedule.latency}</td><td>function timer</td><td></td>
  *     <td>time from being readied to starting to run, sampled</td></tr>
+ * <tr><td>{@code goloom.tenant.goroutines}, {@code goloom.tenant.weight}</td><td>gauge</td>
+ *     <td>{@code tenant}: its name</td><td>live goroutines of that tenant ({@link Tenant}), and its weight</td></tr>
+ * <tr><td>{@code goloom.tenant.runtime}, {@code goloom.tenant.wait}, {@code goloom.tenant.starve}</td>
+ *     <td>function counter (seconds)</td><td>{@code tenant}: its name</td><td>the time the tenant's
+ *     goroutines ran, waited runnable, and the time it starved (runnable, none running):
+ *     {@link Tenant#runtime()}, {@link Tenant#waitTime()}, {@link Tenant#starveTime()}. For the
+ *     tenants the runtime has when {@code bindTo} runs: bind again after making more (meters
+ *     already registered are reused)</td></tr>
  * <tr><td>{@code goloom.schedule.latency.quantile}</td><td>time gauge</td>
  *     <td>{@code p}: 0 to procs-1; {@code quantile}: 0.5, 0.9, 0.99, 0.999, 1</td>
  *     <td>that quantile of the P's sampled schedule latencies since the previous scrape
@@ -161,6 +173,8 @@ public final class GoloomMetrics implements MeterBinder {
                 GoRuntime::globalQueueLength, Tags.empty());
         gauge(registry, "goloom.runqueue.global.urgent", "CRITICAL and HIGH goroutines waiting in the global run queue",
                 GoRuntime::urgentQueueLength, Tags.empty());
+        gauge(registry, "goloom.runqueue.global.tenants", "Goroutines of tenants other than the default one waiting in their tenants' lanes of the global run queue",
+                GoRuntime::tenantQueueLength, Tags.empty());
         gauge(registry, "goloom.runqueue.global.bulk", "Goroutines in the global run queue's bulk lane (BULK ones, and the fair policy's preempted hogs)",
                 GoRuntime::bulkQueueLength, Tags.empty());
         for (int p = 0; p < rt.procs(); p++) {
@@ -214,6 +228,29 @@ public final class GoloomMetrics implements MeterBinder {
                         .register(registry);
             }
         }
+        List<Tenant> tenants = rt.tenants();
+        for (int i = 0; i < tenants.size(); i++) {
+            bindTenant(registry, i, tenants.get(i).name());
+        }
+    }
+
+    /**
+     * The meters of the tenant at {@code index} in {@link GoRuntime#tenants()} (a list that only
+     * grows), named {@code name}: the functions look it up by index, holding neither it nor the
+     * runtime (see Lifetime).
+     */
+    private void bindTenant(MeterRegistry registry, int index, String name) {
+        Tags tenant = Tags.of("tenant", name);
+        gauge(registry, "goloom.tenant.goroutines", "Live goroutines of this tenant",
+                r -> r.tenants().get(index).goroutines(), tenant);
+        gauge(registry, "goloom.tenant.weight", "This tenant's weight (cpu.weight's 1-10000; the default tenant's is 100)",
+                r -> r.tenants().get(index).weight(), tenant);
+        seconds(registry, "goloom.tenant.runtime", "Time this tenant's goroutines ran",
+                r -> r.tenants().get(index).runtime(), tenant);
+        seconds(registry, "goloom.tenant.wait", "Time this tenant's goroutines waited runnable for a carrier",
+                r -> r.tenants().get(index).waitTime(), tenant);
+        seconds(registry, "goloom.tenant.starve", "Time this tenant had runnable goroutines and none running",
+                r -> r.tenants().get(index).starveTime(), tenant);
     }
 
     /** The quantiles of {@code goloom.schedule.latency.quantile}; 1 is the maximum. */
@@ -248,6 +285,12 @@ public final class GoloomMetrics implements MeterBinder {
     private void counter(MeterRegistry registry, String name, String description, ToLongFunction<GoRuntime> value) {
         FunctionCounter.builder(name, rt, r -> value.applyAsLong(r)).description(description).tags(tags)
                 .register(registry);
+    }
+
+    private void seconds(MeterRegistry registry, String name, String description,
+                         Function<GoRuntime, Duration> value, Tags extra) {
+        FunctionCounter.builder(name, rt, r -> value.apply(r).toNanos() / 1e9).description(description)
+                .baseUnit("seconds").tags(tags.and(extra)).register(registry);
     }
 
     private static long sum(List<ProcStats> procs, ToLongFunction<ProcStats> counter) {

@@ -4,6 +4,7 @@ import io.goloom.Go;
 import io.goloom.GoHandle;
 import io.goloom.GoRuntime;
 import io.goloom.ProcStats;
+import io.goloom.Tenant;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -78,6 +79,9 @@ class GoloomMetricsTest {
                 "goloom_goroutines_class{priority=\"bulk\"," + r + "}",
                 "goloom_runqueue_global_urgent{" + r + "}",
                 "goloom_runqueue_global_bulk{" + r + "}",
+                "goloom_runqueue_global_tenants{" + r + "}",
+                "goloom_tenant_goroutines{" + r + ",tenant=\"default\"}",
+                "goloom_tenant_runtime_seconds_total{" + r + ",tenant=\"default\"}",
                 "goloom_runqueue_length{p=\"0\"," + r + "}",
                 "goloom_runqueue_length{p=\"1\"," + r + "}",
                 "goloom_threads{" + r + "}",
@@ -110,6 +114,43 @@ class GoloomMetricsTest {
         // No DEAD series, and no P beyond procs-1.
         assertTrue(!text.contains("state=\"dead\""), text);
         assertTrue(!text.contains("goloom_runqueue_length{p=\"2\""), text);
+    }
+
+    /**
+     * A tenant made after the first bind gets its meters from a second bind; its goroutine gauge
+     * counts its parked goroutines, and its runtime and wait counters move once they ran, in
+     * seconds, equal to what {@link Tenant} reports.
+     */
+    @Test
+    void tenantMetersFollowTheTenant() throws InterruptedException {
+        GoRuntime rt = bound(2);
+        Tenant t = rt.tenant("billing", 300);
+        new GoloomMetrics(rt).bindTo(registry);
+        String tag = "{runtime=\"" + rt.name() + "\",tenant=\"billing\"}";
+        assertEquals(300, value(registry.scrape(), "goloom_tenant_weight" + tag));
+        CountDownLatch release = new CountDownLatch(1);
+        List<GoHandle> parked = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            parked.add(t.go(() -> {
+                long until = System.nanoTime() + 2_000_000;
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();   // 2 ms of CPU, so that the runtime counter moves
+                }
+                awaitUninterruptibly(release);
+            }));
+        }
+        awaitSeries("goloom_tenant_goroutines" + tag, v -> v == 7);
+        release.countDown();
+        for (GoHandle h : parked) {
+            assertTrue(h.join(WAIT), h::toString);
+        }
+        awaitSeries("goloom_tenant_goroutines" + tag, v -> v == 0);
+        String text = registry.scrape();
+        double runtime = value(text, "goloom_tenant_runtime_seconds_total" + tag);
+        assertTrue(runtime >= 7 * 0.002, "7 goroutines ran 2 ms each: " + runtime);
+        assertEquals(t.runtime().toNanos() / 1e9, runtime, 1e-9);
+        assertTrue(value(text, "goloom_tenant_wait_seconds_total" + tag) > 0, text);
+        assertTrue(value(text, "goloom_tenant_starve_seconds_total" + tag) >= 0, text);
     }
 
     /** The waiting gauge rises to exactly the goroutines parked on a latch and falls back once they finish. */

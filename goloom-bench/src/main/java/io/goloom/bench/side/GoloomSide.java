@@ -3,6 +3,7 @@ package io.goloom.bench.side;
 import io.goloom.Go;
 import io.goloom.GoRuntime;
 import io.goloom.Priority;
+import io.goloom.Tenant;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
@@ -38,6 +39,20 @@ public final class GoloomSide implements Side {
     @Override
     public ThreadFactory criticalThreads() {
         return criticalThreads;
+    }
+
+    @Override
+    public synchronized ThreadFactory tenantThreads(String name, int weight) {
+        for (Tenant t : runtime.tenants()) {
+            if (t.name().equals(name)) {
+                if (t.weight() != weight) {
+                    throw new IllegalArgumentException("tenant \"" + name + "\" has weight " + t.weight()
+                            + " already, not " + weight);
+                }
+                return t.threadFactory();
+            }
+        }
+        return runtime.tenant(name, weight).threadFactory();
     }
 
     /** Go's {@code go f()}: from a goroutine of this runtime the child takes the caller's runnext slot. */

@@ -29,6 +29,11 @@ public final class JdkSide implements Side {
     }
 
     @Override
+    public ThreadFactory tenantThreads(String name, int weight) {
+        return threads();
+    }
+
+    @Override
     public Thread start(Runnable task) {
         return Thread.startVirtualThread(task);
     }

@@ -46,6 +46,13 @@ public sealed interface Side extends AutoCloseable permits GoloomSide, JdkSide {
      */
     ThreadFactory criticalThreads();
 
+    /**
+     * Unstarted virtual threads of the side's tenant {@code name} of {@code weight}, made on the
+     * first call for that name (goloom's {@code GoRuntime.tenant}); the same name must come with
+     * the same weight. The JDK's scheduler has no tenants: its side returns {@link #threads()}.
+     */
+    ThreadFactory tenantThreads(String name, int weight);
+
     /** Starts a virtual thread running {@code task} through the side's own spawn path. */
     Thread start(Runnable task);
 

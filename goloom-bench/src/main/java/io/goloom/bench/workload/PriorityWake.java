@@ -1,7 +1,6 @@
 package io.goloom.bench.workload;
 
 import io.goloom.bench.side.Side;
-import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PriorityWake implements Workload {
 
-    private static final long TICK_NANOS = 1_000_000;
     /** Work between two checkpoints: ~20 us, as in cpuhog. */
     private static final int STEPS_PER_CHECK = 20_000;
 
@@ -109,7 +107,7 @@ public final class PriorityWake implements Workload {
             normal.addAll(pingPong(round, end, trips));
             Wakes wakes = new Wakes();
             Round.Task<Void> woken = round.task(wokenThreads, () -> {
-                wakes.serve();
+                wakes.serve(() -> { });
                 return null;
             });
             wakes.woken = woken.thread();
@@ -117,7 +115,7 @@ public final class PriorityWake implements Workload {
                 t.start();
             }
             woken.start();
-            Thread ticker = Thread.ofPlatform().name("priority-ticker").start(() -> wakes.tick(end));
+            Thread ticker = wakes.startTicker("priority-ticker", end);
             for (Round.Task<Void> t : normal) {
                 t.join();
             }
@@ -159,44 +157,5 @@ public final class PriorityWake implements Workload {
             ends[me] = pair.get(me).thread();
         }
         return pair;
-    }
-
-    /** The wake-ups of one phase: stamped by the ticker, served by the woken goroutine. */
-    private static final class Wakes {
-        final Histogram latency = new Histogram(3);
-        Thread woken;
-        /** When the wake-up waiting to be served was stamped; written before {@link #pending}. */
-        private volatile long wokenAt;
-        /** 1 while a stamped wake-up waits: the ticker sets it, the woken goroutine clears it. */
-        private volatile int pending;
-        private volatile boolean over;
-
-        /** The ticker, a platform thread: a wake-up every millisecond until {@code end}. */
-        void tick(long end) {
-            while (System.nanoTime() < end) {
-                LockSupport.parkNanos(TICK_NANOS);   // the event's period, not a wait for a result
-                if (pending == 0) {
-                    wokenAt = System.nanoTime();
-                    pending = 1;
-                }
-                LockSupport.unpark(woken);
-            }
-            over = true;
-            LockSupport.unpark(woken);
-        }
-
-        /** The woken goroutine: records each wake-up's wait until the ticker is over and none is left. */
-        void serve() {
-            while (true) {
-                if (pending == 1) {
-                    latency.recordValue(Math.max(0, System.nanoTime() - wokenAt));
-                    pending = 0;
-                } else if (over) {
-                    return;
-                } else {
-                    LockSupport.park(this);
-                }
-            }
-        }
     }
 }

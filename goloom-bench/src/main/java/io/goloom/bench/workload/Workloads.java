@@ -41,6 +41,7 @@ public final class Workloads {
                 new CpuHog(false, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new CpuHog(true, quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3)),
                 new PriorityWake(quick ? Duration.ofSeconds(1) : Duration.ofSeconds(2)),
+                new Tenants(1_000_000),
                 new Footprint(1_000_000),
                 new Startup(3),
                 new Churn(10_000, quick ? Duration.ofSeconds(10) : Duration.ofSeconds(60)),
