@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer>, Validated {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--quick", description = "Smaller workloads: about 6 minutes on 2 cores (the http rows start server JVMs).")
+    @Option(names = "--quick", description = "Smaller workloads: about 7 minutes on 2 cores (the http rows start server JVMs).")
     private boolean quick;
 
     @Option(names = "--rounds", paramLabel = "N",

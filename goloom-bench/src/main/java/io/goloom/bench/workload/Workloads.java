@@ -14,7 +14,7 @@ public final class Workloads {
 
     /**
      * Every workload. {@code quick} shrinks those whose full size would not fit a short run
-     * (about 6 minutes on two cores, half of it the http rows' server JVMs); the counts the
+     * (about 7 minutes on two cores, half of it the http rows' server JVMs); the counts the
      * product documents (1,000,000 spawns, 10,000 subscribers, 16,384 sleepers, 1,000,000
      * parked, a live population of 10,000) stay.
      */
